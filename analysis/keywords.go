@@ -1,0 +1,265 @@
+package analysis
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/keepalived-ls/keepalived-ls/parser"
+	"github.com/keepalived-ls/keepalived-ls/parser/argspec"
+	"github.com/keepalived-ls/keepalived-ls/parser/schema"
+)
+
+// unknownKeyword reports a keyword keepalived does not know in this block,
+// with a did-you-mean and the blocks where the name is valid.
+func (c *unitCtx) unknownKeyword(n *parser.Node, parent *schema.Keyword, anc []*parser.Node) {
+	name := n.Keyword.Text
+	msg := fmt.Sprintf("unknown keyword '%s' in %s", name, parent.BlockName())
+	if parent.IsTop() {
+		msg = fmt.Sprintf("unknown keyword '%s' at the top level", name)
+	}
+	var fixes []parser.Fix
+	if elsewhere := schema.Named(name); len(elsewhere) > 0 {
+		msg += "; it belongs in " + placesOf(elsewhere)
+		switch {
+		case validInAncestor(name, anc):
+			msg += " (is a '}' missing above this line?)"
+		case parent.IsTop():
+			msg += " (does a '}' above close its block too early?)"
+		}
+	} else if sugg := parent.Suggest(name, 3); len(sugg) > 0 {
+		msg += fmt.Sprintf("; did you mean '%s'?", strings.Join(sugg, "' or '"))
+		for i, s := range sugg {
+			fixes = append(fixes, parser.Fix{Title: fmt.Sprintf("Change to '%s'", s), Preferred: i == 0 && len(sugg) == 1,
+				Edits: []parser.Edit{{Src: n.Src, Span: n.Keyword.Span, NewText: s}}})
+		}
+	}
+	if n.Keyword.Is(parser.Expanded) {
+		msg += " (after parameter substitution)"
+	}
+	c.add(n, E, "unknown-keyword", n.Keyword.Span, msg, fixes...)
+}
+
+// placesOf names the blocks where keywords are valid, shallowest first.
+func placesOf(ks []*schema.Keyword) string {
+	var where []string
+	for _, k := range ks {
+		p := "the top level"
+		if k.Parent != nil {
+			p = "'" + k.Parent.Path + "'"
+		}
+		where = append(where, p)
+	}
+	where = dedupe(where)
+	sort.SliceStable(where, func(i, j int) bool { return strings.Count(where[i], ">") < strings.Count(where[j], ">") })
+	if len(where) > 3 {
+		return fmt.Sprintf("%s and %d other blocks", strings.Join(where[:3], ", "), len(where)-3)
+	}
+	return strings.Join(where, " or ")
+}
+
+// validInAncestor reports whether name is a keyword of an enclosing block
+// (or of the top level): then a '}' is probably missing.
+func validInAncestor(name string, anc []*parser.Node) bool {
+	if len(anc) == 0 {
+		return false
+	}
+	if schema.Top.Child(name) != nil {
+		return true
+	}
+	for _, a := range anc[:len(anc)-1] {
+		if a.Schema != nil && a.Schema.Child(name) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func dedupe(xs []string) []string {
+	seen := map[string]bool{}
+	out := xs[:0]
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// keyword checks one known keyword line: version, deprecation, arguments,
+// value lines and the keyword's own rules.
+func (c *unitCtx) keyword(n *parser.Node, anc []*parser.Node) {
+	k := n.Schema
+	if !k.AvailableIn(c.cfg.Target) {
+		c.add(n, E, "unavailable-in-version", n.Keyword.Span, fmt.Sprintf(
+			"'%s' was added in keepalived %s; keepalived %s does not know it", k.Name, k.AddedText(), c.cfg.Target))
+	}
+	if k.Deprecated != "" {
+		msg := fmt.Sprintf("'%s' is deprecated: %s", k.Name, k.Deprecated)
+		var fixes []parser.Fix
+		if k.Replacement != "" {
+			fixes = append(fixes, parser.Fix{Title: fmt.Sprintf("Use '%s'", k.Replacement), Preferred: true,
+				Edits: []parser.Edit{{Src: n.Src, Span: n.Keyword.Span, NewText: k.Replacement}}})
+		}
+		c.add(n, W, "deprecated-keyword", n.Keyword.Span, msg, fixes...)
+	}
+	if spec := k.ArgSpecFor(c.cfg.Target); spec != nil {
+		if k.Quoted && n.Raw != "" {
+			words, err := scriptWords(n.Raw)
+			if err != "" {
+				c.add(n, E, "unterminated-quote", n.RawSpan, err)
+			}
+			spans := make([]parser.Span, len(words))
+			for i := range spans {
+				spans[i] = n.RawSpan
+			}
+			c.match(n, spec, words, spans, k.Name)
+		} else {
+			words := make([]string, len(n.Args))
+			spans := make([]parser.Span, len(n.Args))
+			for i, a := range n.Args {
+				words[i], spans[i] = a.Text, a.Span
+			}
+			c.match(n, spec, words, spans, k.Name)
+		}
+	}
+	if n.Kind == parser.ValueBlock {
+		c.valueLines(n)
+	}
+	if check := keywordChecks[k.Path]; check != nil {
+		check(c, n, anc)
+	}
+}
+
+// valueLines checks each line of a value block against its line spec.
+func (c *unitCtx) valueLines(n *parser.Node) {
+	spec := n.Schema.LineSpecFor(c.cfg.Target)
+	for v := range n.AllValues {
+		if spec == nil || len(v.Tokens) == 0 {
+			continue
+		}
+		words := make([]string, len(v.Tokens))
+		spans := make([]parser.Span, len(v.Tokens))
+		for i, t := range v.Tokens {
+			words[i], spans[i] = t.Text, t.Span
+		}
+		line := &parser.Node{Src: v.Src, Keyword: v.Tokens[0], Schema: n.Schema}
+		c.match(line, spec, words, spans, n.Schema.Name+" entry")
+	}
+}
+
+// match checks words against a spec and records symbols.
+func (c *unitCtx) match(n *parser.Node, spec *argspec.Spec, words []string, spans []parser.Span, what string) {
+	binds, probs := spec.Match(words)
+	for _, p := range probs {
+		switch p.Kind {
+		case argspec.Missing:
+			span := n.Keyword.Span
+			if len(spans) > 0 {
+				span = span.Cover(spans[len(spans)-1])
+			}
+			c.add(n, E, "missing-argument", span, fmt.Sprintf("'%s' is incomplete: %s", what, p.Message))
+		case argspec.Extra:
+			span := spans[p.Word].Cover(spans[len(spans)-1])
+			c.add(n, W, "extra-arguments", span, fmt.Sprintf(
+				"'%s' does not take '%s': keepalived ignores the rest of the line", what, strings.Join(words[p.Word:], " ")))
+		case argspec.Invalid:
+			c.add(n, E, "invalid-value", spans[p.Word], fmt.Sprintf("invalid value for '%s': %s", what, p.Message))
+		case argspec.Suspicious:
+			c.add(n, W, "questionable-value", spans[p.Word], fmt.Sprintf("'%s': %s", what, p.Message))
+		}
+	}
+	for _, b := range binds {
+		t := b.Arg.Type
+		switch t.Kind {
+		case argspec.TDef:
+			c.syms = append(c.syms, symEvent{def: true, kind: t.Object, name: words[b.Word], src: n.Src, span: spans[b.Word], node: n})
+		case argspec.TRef:
+			c.syms = append(c.syms, symEvent{kind: t.Object, name: words[b.Word], src: n.Src, span: spans[b.Word], node: n})
+		}
+	}
+}
+
+// scriptWords splits a script line the way keepalived re-reads it: blanks
+// separate words, ' and " quote, and a backslash keeps the next character.
+func scriptWords(s string) ([]string, string) {
+	var words []string
+	var cur strings.Builder
+	inWord := false
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case quote != 0:
+			if ch == quote {
+				quote = 0
+			} else if ch == '\\' && i+1 < len(s) {
+				cur.WriteByte(ch)
+				i++
+				cur.WriteByte(s[i])
+			} else {
+				cur.WriteByte(ch)
+			}
+		case ch == '"' || ch == '\'':
+			quote = ch
+			inWord = true
+		case ch == '\\' && i+1 < len(s):
+			i++
+			cur.WriteByte(s[i])
+			inWord = true
+		case ch == ' ' || ch == '\t':
+			if inWord {
+				words = append(words, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+		default:
+			cur.WriteByte(ch)
+			inWord = true
+		}
+	}
+	if inWord {
+		words = append(words, cur.String())
+	}
+	if quote != 0 {
+		return words, fmt.Sprintf("the command line is missing a closing %c", quote)
+	}
+	return words, ""
+}
+
+// blockEnd checks a keyword block once its content is known.
+func (c *unitCtx) blockEnd(n *parser.Node, anc []*parser.Node) {
+	seen := map[*schema.Keyword]*parser.Node{}
+	for m := range n.Body {
+		if m.Schema == nil || m.Kind == parser.Include || m.Schema.Repeatable {
+			continue
+		}
+		if first, ok := seen[m.Schema]; ok {
+			c.addRelated(m, W, "duplicate-keyword", m.Keyword.Span, fmt.Sprintf(
+				"'%s' is already set in this %s; keepalived uses the last one", m.Keyword.Text, n.Keyword.Text),
+				first, "first set here")
+			continue
+		}
+		seen[m.Schema] = m
+	}
+	if check := blockChecks[n.Schema.Path]; check != nil {
+		check(c, n, anc)
+	}
+}
+
+// keywordChecks and blockChecks hold the rules specific to one keyword path.
+var (
+	keywordChecks = map[string]func(*unitCtx, *parser.Node, []*parser.Node){}
+	blockChecks   = map[string]func(*unitCtx, *parser.Node, []*parser.Node){}
+)
+
+// child returns the first node named name directly in n (through includes).
+func child(n *parser.Node, name string) *parser.Node {
+	for m := range n.Body {
+		if m.Kind != parser.Include && m.Keyword.Text == name && m.Schema != nil {
+			return m
+		}
+	}
+	return nil
+}

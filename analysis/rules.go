@@ -1,0 +1,89 @@
+// Package analysis checks parsed keepalived configurations: keywords,
+// arguments, values, versions, references and cross-object rules. It works
+// on parser trees and returns parser.Diagnostics; it knows nothing of LSP.
+package analysis
+
+import (
+	"sort"
+
+	"github.com/keepalived-ls/keepalived-ls/parser"
+)
+
+// Rule describes one diagnostic rule: a stable id, a default severity and a
+// one-line summary (docs/rules/ID.md has the full page).
+type Rule struct {
+	ID       string
+	Severity parser.Severity
+	Summary  string
+}
+
+const (
+	E = parser.Error
+	W = parser.Warning
+	I = parser.Information
+	H = parser.Hint
+)
+
+// rules lists every rule keepalived-ls reports, parser rules included.
+var rules = []Rule{
+	// Syntax (reported by the parser).
+	{"unbalanced-braces", E, "a '{' or '}' is missing or has no partner"},
+	{"unterminated-quote", E, "a double quote is not closed"},
+	{"line-too-long", E, "a line is longer than keepalived's 1022-character limit"},
+	{"binary-content", E, "the file contains NUL bytes"},
+	{"value-list-without-braces", E, "values of a value block are written without braces"},
+	{"include-not-found", W, "an included file or directory does not exist"},
+	{"include-no-match", I, "an include pattern matches no file"},
+	{"include-skipped", W, "keepalived skips an included path (directory or executable file)"},
+	{"include-cycle", E, "files include each other in a loop"},
+	{"undefined-parameter", W, "a $NAME reference has no definition before it"},
+	{"invalid-definition", E, "a $NAME definition cannot be expanded"},
+	{"invalid-generator", E, "a ~SEQ or ~LST line is malformed"},
+	{"invalid-conditional", W, "an @ID line has nothing after the id"},
+	// Keywords and arguments.
+	{"unknown-keyword", E, "the keyword is not valid in this block"},
+	{"unavailable-in-version", E, "the keyword does not exist in the target keepalived version"},
+	{"deprecated-keyword", W, "the keyword is deprecated"},
+	{"missing-argument", E, "a required argument is missing"},
+	{"extra-arguments", W, "words after the arguments that keepalived ignores"},
+	{"invalid-value", E, "a value is malformed or out of range"},
+	{"questionable-value", W, "keepalived accepts the value but not as written"},
+	{"duplicate-keyword", W, "a keyword given twice in one block: the last one wins"},
+	{"empty-block", W, "a block that needs content is empty"},
+	{"missing-required", E, "a block lacks a keyword keepalived needs"},
+	// VRRP.
+	{"auth-pass-truncated", W, "auth_pass is longer than 8 characters and keepalived truncates it"},
+	{"deprecated-syntax", W, "an old spelling inside a value line"},
+	// References.
+	{"duplicate-name", E, "two objects of the same kind share a name"},
+	{"undefined-reference", E, "a name refers to an object that is not defined"},
+	{"reference-before-definition", E, "a name refers to an object defined later in the file; keepalived resolves it while reading"},
+	// LVS.
+	{"duplicate-real-server", E, "the same real_server appears twice in one virtual_server"},
+	{"sorry-server-is-real-server", W, "a sorry_server is also a real_server of the same virtual_server"},
+}
+
+var ruleByID = func() map[string]*Rule {
+	m := map[string]*Rule{}
+	for i := range rules {
+		m[rules[i].ID] = &rules[i]
+	}
+	return m
+}()
+
+// Rules returns every rule, sorted by id.
+func Rules() []Rule {
+	out := append([]Rule(nil), rules...)
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// LookupRule finds a rule by id.
+func LookupRule(id string) (Rule, bool) {
+	r, ok := ruleByID[id]
+	if !ok {
+		return Rule{}, false
+	}
+	return *r, true
+}
+

@@ -1,0 +1,242 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/owenrumney/go-sarif/v2/sarif"
+
+	"github.com/keepalived-ls/keepalived-ls/analysis"
+	"github.com/keepalived-ls/keepalived-ls/parser"
+	"github.com/keepalived-ls/keepalived-ls/parser/schema"
+)
+
+// finding is one diagnostic resolved to a file and 1-based positions.
+// Columns count characters (Unicode code points); col16 counts UTF-16 units
+// for SARIF.
+type finding struct {
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"endLine"`
+	EndColumn int    `json:"endColumn"`
+	Severity  string `json:"severity"`
+	Rule      string `json:"rule"`
+	Message   string `json:"message"`
+
+	col16, endCol16 int
+	sev             parser.Severity
+}
+
+type ruleFlags []string
+
+func (r *ruleFlags) String() string     { return strings.Join(*r, ",") }
+func (r *ruleFlags) Set(v string) error { *r = append(*r, v); return nil }
+
+func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "text", "output format: text, json or sarif")
+	target := fs.String("target-version", "", "keepalived version to check against (default: newest)")
+	configID := fs.String("config-id", "", "config id for @ID lines (keepalived -i)")
+	var rules ruleFlags
+	fs.Var(&rules, "rule", "RULE=SEVERITY or RULE=off (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(stderr, "keepalived-ls check: no files given (use - for stdin)")
+		return 2
+	}
+	switch *format {
+	case "text", "json", "sarif":
+	default:
+		fmt.Fprintf(stderr, "keepalived-ls check: unknown format %q (text, json or sarif)\n", *format)
+		return 2
+	}
+	var cfg analysis.Config
+	v, err := schema.ParseVersion(*target)
+	if err != nil {
+		fmt.Fprintf(stderr, "keepalived-ls check: %v\n", err)
+		return 2
+	}
+	cfg.Target = v
+	for _, r := range rules {
+		id, val, ok := strings.Cut(r, "=")
+		if !ok {
+			fmt.Fprintf(stderr, "keepalived-ls check: --rule %q: want RULE=SEVERITY or RULE=off\n", r)
+			return 2
+		}
+		if err := cfg.SetRule(id, val); err != nil {
+			fmt.Fprintf(stderr, "keepalived-ls check: %v\n", err)
+			return 2
+		}
+	}
+	checker := analysis.NewChecker(cfg)
+	status := 0
+	var all []finding
+	seen := map[finding]bool{}
+	for _, name := range fs.Args() {
+		text, path, err := readInput(name, stdin)
+		if err != nil {
+			fmt.Fprintf(stderr, "keepalived-ls check: %v\n", err)
+			status = 2
+			continue
+		}
+		opts := parser.Options{ConfigID: *configID, Version: cfg.Target}
+		if name == "-" {
+			if wd, err := os.Getwd(); err == nil {
+				opts.Dir = wd
+			}
+		}
+		doc := parser.Parse(path, text, opts)
+		for _, d := range checker.Check(doc) {
+			f := resolve(doc, name, d)
+			if seen[f] {
+				continue
+			}
+			seen[f] = true
+			all = append(all, f)
+		}
+	}
+	switch *format {
+	case "text":
+		for _, f := range all {
+			fmt.Fprintf(stdout, "%s:%d:%d: %s: %s [%s]\n", f.File, f.Line, f.Column, f.Severity, f.Message, f.Rule)
+		}
+	case "json":
+		if all == nil {
+			all = []finding{}
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(all); err != nil {
+			fmt.Fprintf(stderr, "keepalived-ls check: %v\n", err)
+			return 2
+		}
+	case "sarif":
+		if err := writeSARIF(stdout, all); err != nil {
+			fmt.Fprintf(stderr, "keepalived-ls check: %v\n", err)
+			return 2
+		}
+	}
+	if status != 0 {
+		return status
+	}
+	for _, f := range all {
+		if f.sev == parser.Error {
+			return 1
+		}
+	}
+	return 0
+}
+
+// readInput reads a file, or stdin for "-". The returned path is absolute
+// so that relative includes resolve against the file's directory.
+func readInput(name string, stdin io.Reader) ([]byte, string, error) {
+	if name == "-" {
+		b, err := io.ReadAll(io.LimitReader(stdin, parser.MaxFileSize+1))
+		if err != nil {
+			return nil, "", fmt.Errorf("reading stdin: %w", err)
+		}
+		if len(b) > parser.MaxFileSize {
+			return nil, "", fmt.Errorf("stdin: input is larger than %d MB", parser.MaxFileSize>>20)
+		}
+		return b, "<stdin>", nil
+	}
+	st, err := os.Stat(name)
+	if err != nil {
+		return nil, "", err
+	}
+	if st.IsDir() {
+		return nil, "", fmt.Errorf("%s is a directory", name)
+	}
+	if st.Size() > parser.MaxFileSize {
+		return nil, "", fmt.Errorf("%s: file is larger than %d MB", name, parser.MaxFileSize>>20)
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, "", err
+	}
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		abs = name
+	}
+	return b, abs, nil
+}
+
+// resolve turns a diagnostic into a finding with 1-based character columns.
+func resolve(doc *parser.Doc, name string, d parser.Diagnostic) finding {
+	file := name
+	if name == "-" {
+		file = "<stdin>"
+	}
+	line := doc.Line
+	if d.Src != nil {
+		file = displayPath(d.Src.Path)
+		line = d.Src.Line
+	}
+	s := d.Span
+	l0, l1 := line(int(s.Start.Line)), line(int(s.End.Line))
+	return finding{
+		File: file, Line: int(s.Start.Line) + 1, EndLine: int(s.End.Line) + 1,
+		Column: parser.RuneCol(l0, int(s.Start.Col)) + 1, EndColumn: parser.RuneCol(l1, int(s.End.Col)) + 1,
+		col16: parser.UTF16Col(l0, int(s.Start.Col)) + 1, endCol16: parser.UTF16Col(l1, int(s.End.Col)) + 1,
+		Severity: d.Severity.String(), Rule: d.Rule, Message: d.Message, sev: d.Severity,
+	}
+}
+
+// displayPath shows included files relative to the working directory when
+// they are below it.
+func displayPath(p string) string {
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
+			return rel
+		}
+	}
+	return p
+}
+
+func writeSARIF(w io.Writer, all []finding) error {
+	report, err := sarif.New(sarif.Version210)
+	if err != nil {
+		return err
+	}
+	run := sarif.NewRunWithInformationURI("keepalived-ls", "https://github.com/keepalived-ls/keepalived-ls")
+	run.Tool.Driver.WithVersion(versionString())
+	for _, r := range analysis.Rules() {
+		run.AddRule(r.ID).
+			WithShortDescription(sarif.NewMultiformatMessageString(r.Summary)).
+			WithHelpURI("https://github.com/keepalived-ls/keepalived-ls/blob/main/docs/rules/" + r.ID + ".md").
+			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(r.Severity)))
+	}
+	run.ColumnKind = "utf16CodeUnits"
+	for _, f := range all {
+		region := sarif.NewRegion().WithStartLine(f.Line).WithStartColumn(f.col16).
+			WithEndLine(f.EndLine).WithEndColumn(f.endCol16)
+		loc := sarif.NewPhysicalLocation().
+			WithArtifactLocation(sarif.NewSimpleArtifactLocation(filepath.ToSlash(f.File))).
+			WithRegion(region)
+		run.CreateResultForRule(f.Rule).
+			WithLevel(sarifLevel(f.sev)).
+			WithMessage(sarif.NewTextMessage(f.Message)).
+			AddLocation(sarif.NewLocationWithPhysicalLocation(loc))
+	}
+	report.AddRun(run)
+	return report.PrettyWrite(w)
+}
+
+func sarifLevel(s parser.Severity) string {
+	switch s {
+	case parser.Error:
+		return "error"
+	case parser.Warning:
+		return "warning"
+	}
+	return "note"
+}

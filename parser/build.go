@@ -1,0 +1,263 @@
+package parser
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/keepalived-ls/keepalived-ls/parser/schema"
+)
+
+// frame is an open block on the builder's stack.
+type frame struct {
+	node    *Node
+	schema  *schema.Keyword // keyword blocks: the keywords allowed inside
+	values  bool            // a value block
+	include bool            // an include: transparent, cannot be closed by '}'
+}
+
+// builder is keepalived's process_stream(): it matches logical lines
+// against the keyword tree and builds nodes, reproducing how keepalived
+// itself reads unbalanced or unknown input.
+type builder struct {
+	rd       *reader
+	src      *Source // file of the lines being fed (nil: the document)
+	stack    []*frame
+	floor    int   // '}' may not close frames below this (inside an include)
+	nodes    []*Node
+	needBOB  *Node // a block keyword waiting for its '{'
+	rawDepth int   // keepalived's running brace count
+
+	significant  bool // the last physical line had content
+	pendingUndef []ParamRef
+
+	diags        []Diagnostic
+	comments     []Span
+	inactives    []Span
+	definitions  []Definition
+	refs         []ParamRef
+	conditionals []Conditional
+	generators   []Generator
+	includes     []string // files read, for invalidation
+	includeStack []string // files being read, for cycle detection
+	binaryLines  int
+}
+
+func (b *builder) diag(sev Severity, rule string, span Span, msg string) {
+	b.diags = append(b.diags, Diagnostic{Src: b.src, Span: span, Severity: sev, Rule: rule, Message: msg})
+}
+
+func (b *builder) comment(s Span) {
+	if b.src == nil {
+		b.comments = append(b.comments, s)
+	}
+}
+
+func (b *builder) inactive(s Span) {
+	if b.src == nil {
+		b.inactives = append(b.inactives, s)
+	}
+}
+
+func (b *builder) binaryLine(s Span) {
+	b.binaryLines++
+	switch {
+	case b.binaryLines <= 10:
+		b.diag(Error, "binary-content", s, "this line contains a NUL byte: it is not text, and keepalived ignores the line")
+	case b.binaryLines == 11:
+		b.diag(Error, "binary-content", s, "more lines contain NUL bytes; the file looks binary (further lines not reported)")
+	}
+}
+
+// clean reports whether the builder is at the top level with nothing pending:
+// a unit may end here.
+func (b *builder) clean() bool {
+	return len(b.stack) == 0 && b.needBOB == nil && b.rawDepth == 0 && b.rd.openDef == ""
+}
+
+// semantic returns the innermost non-include frame, or nil at the top level.
+func (b *builder) semantic() *frame {
+	for i := len(b.stack) - 1; i >= 0; i-- {
+		if !b.stack[i].include {
+			return b.stack[i]
+		}
+	}
+	return nil
+}
+
+func (b *builder) inValues() bool {
+	f := b.semantic()
+	return f != nil && f.values
+}
+
+// attach adds a node to the innermost open block (or the top level).
+func (b *builder) attach(n *Node) {
+	if len(b.stack) == 0 {
+		b.nodes = append(b.nodes, n)
+		return
+	}
+	top := b.stack[len(b.stack)-1].node
+	top.Children = append(top.Children, n)
+}
+
+func (b *builder) addValue(ll *logical) {
+	top := b.stack[len(b.stack)-1].node
+	top.Values = append(top.Values, &ValueLine{Src: b.src, Tokens: ll.toks})
+}
+
+func (b *builder) feed(ll *logical) {
+	if ll.include != nil {
+		b.include(ll.include)
+		return
+	}
+	tok := ll.toks[0]
+	switch ll.brace {
+	case '{':
+		b.rawDepth++
+		if n := b.needBOB; n != nil {
+			b.needBOB = nil
+			n.Open = tok.Span
+			n.Flags |= HasOpen
+			return
+		}
+		if b.inValues() {
+			b.addValue(ll)
+			return
+		}
+		b.diag(Error, "unbalanced-braces", tok.Span, "unexpected '{': no block keyword comes before it, so keepalived ignores it")
+		return
+	case '}':
+		b.rawDepth--
+		extra := b.rawDepth < 0
+		if extra {
+			b.rawDepth = 0
+		}
+		if n := b.needBOB; n != nil {
+			b.needBOB = nil
+			b.missingOpen(n, tok.Span)
+		}
+		if len(b.stack) > b.floor {
+			f := b.stack[len(b.stack)-1]
+			b.stack = b.stack[:len(b.stack)-1]
+			f.node.Close = tok.Span
+			f.node.Flags |= HasClose
+			if extra {
+				b.diag(Error, "unbalanced-braces", tok.Span, fmt.Sprintf(
+					"this '}' has no matching '{' (keepalived still ends '%s' here)", f.node.Keyword.Text))
+			}
+			return
+		}
+		if b.floor > 0 {
+			b.diag(Error, "unbalanced-braces", tok.Span,
+				"this '}' would close a block opened outside this included file; keepalived-ls ignores it")
+			return
+		}
+		b.diag(Error, "unbalanced-braces", tok.Span, "unexpected '}': no block is open here")
+		return
+	}
+	if n := b.needBOB; n != nil {
+		b.needBOB = nil
+		b.missingOpen(n, ll.textSpan)
+	}
+	if b.inValues() {
+		b.addValue(ll)
+		return
+	}
+	parent := schema.Top
+	if f := b.semantic(); f != nil {
+		parent = f.schema
+	}
+	kw := parent.Child(tok.Text)
+	if kw != nil {
+		tok.Text = kw.Name // share the schema's string
+	}
+	n := &Node{Src: b.src, Keyword: tok, Args: ll.toks[1:], Schema: kw}
+	if len(n.Args) == 0 {
+		n.Args = nil
+	}
+	if kw == nil || !kw.Quoted {
+		for _, u := range ll.undef {
+			b.diag(Warning, "undefined-parameter", u.Span, fmt.Sprintf(
+				"'%s' is not defined before this line; keepalived leaves the text as written", u.Name))
+		}
+	}
+	b.attach(n)
+	if kw == nil {
+		return
+	}
+	if kw.Quoted && len(n.Args) > 0 {
+		n.Raw = strings.TrimLeft(ll.text[rawKeywordLen(ll):], " \t\f\v")
+		n.RawSpan = n.Args[0].Span.Cover(n.Args[len(n.Args)-1].Span)
+	}
+	switch kw.Block {
+	case schema.KeywordBlock:
+		n.Kind = Block
+		b.stack = append(b.stack, &frame{node: n, schema: kw})
+		b.needBOB = n
+	case schema.ValueBlock:
+		n.Kind = ValueBlock
+		b.stack = append(b.stack, &frame{node: n, values: true})
+		b.needBOB = n
+	}
+}
+
+// rawKeywordLen is the length of the first word as written in ll.text.
+func rawKeywordLen(ll *logical) int {
+	t := ll.toks[0]
+	if t.Is(Quoted) {
+		if i := strings.IndexByte(ll.text[1:], '"'); i >= 0 {
+			return i + 2
+		}
+		return len(ll.text)
+	}
+	i := strings.IndexAny(ll.text, " \t\f\v\"")
+	if i < 0 {
+		return len(ll.text)
+	}
+	return i
+}
+
+// missingOpen reports a block keyword whose '{' never came: keepalived then
+// reads the following lines as the block's content.
+func (b *builder) missingOpen(n *Node, at Span) {
+	n.Flags |= MissingOpen
+	if n.Kind == ValueBlock && len(n.Args) > 0 {
+		list := make([]string, len(n.Args))
+		for i, a := range n.Args {
+			list[i] = a.Text
+		}
+		d := Diagnostic{Src: n.Src, Span: n.LineSpan(), Severity: Error, Rule: "value-list-without-braces",
+			Message: fmt.Sprintf("the values of '%s' must be inside braces: keepalived ignores '%s' here and reads the following lines as values up to the next '}'",
+				n.Keyword.Text, strings.Join(list, " "))}
+		if n.Src == b.src {
+			d.Fixes = []Fix{{Title: fmt.Sprintf("Write '%s { %s }'", n.Keyword.Text, strings.Join(list, " ")), Preferred: true,
+				Edits: []Edit{{Src: n.Src, Span: Span{n.Keyword.Span.End, n.Keyword.Span.End}, NewText: " {"},
+					{Src: n.Src, Span: Span{n.Args[len(n.Args)-1].Span.End, n.Args[len(n.Args)-1].Span.End}, NewText: " }"}}}}
+		}
+		b.diags = append(b.diags, d)
+		return
+	}
+	b.diags = append(b.diags, Diagnostic{Src: b.src, Span: at, Severity: Error, Rule: "unbalanced-braces",
+		Message: fmt.Sprintf("missing '{' after '%s': keepalived reads what follows as its content", n.Keyword.Text),
+		Related: []Related{{Src: n.Src, Span: n.LineSpan(), Message: "the block that needs '{'"}}})
+}
+
+// closeAll reports the blocks still open at the end of a file (down to floor).
+func (b *builder) closeAll(floor int) {
+	if n := b.needBOB; n != nil && len(b.stack) > floor && b.stack[len(b.stack)-1].node == n {
+		b.needBOB = nil
+		n.Flags |= MissingOpen
+		b.diags = append(b.diags, Diagnostic{Src: n.Src, Span: n.LineSpan(), Severity: Error, Rule: "unbalanced-braces",
+			Message: fmt.Sprintf("'%s' needs a '{ ... }' block, but the file ends here", n.Keyword.Text)})
+		b.stack = b.stack[:len(b.stack)-1]
+	}
+	for len(b.stack) > floor {
+		f := b.stack[len(b.stack)-1]
+		b.stack = b.stack[:len(b.stack)-1]
+		if f.include {
+			continue
+		}
+		n := f.node
+		b.diags = append(b.diags, Diagnostic{Src: n.Src, Span: n.LineSpan(), Severity: Error, Rule: "unbalanced-braces",
+			Message: fmt.Sprintf("'%s' is never closed: a '}' is missing", n.Keyword.Text)})
+	}
+}

@@ -1,0 +1,340 @@
+package parser
+
+import (
+	"bytes"
+	"path/filepath"
+	"sort"
+
+	"github.com/keepalived-ls/keepalived-ls/parser/schema"
+)
+
+// Options control how a configuration is read.
+type Options struct {
+	// ConfigID is keepalived's config id (-i): "@ID" lines apply when it
+	// matches and "@^ID" lines when it does not. Empty: no id, so only
+	// "@^ID" lines apply.
+	ConfigID string
+	// FS reads included files; nil means the local disk.
+	FS FS
+	// Dir resolves relative includes and ${_PWD}; empty means the directory
+	// of the document's path (when it has one).
+	Dir string
+	// Version is the keepalived release whose reader to reproduce where
+	// releases differ (comment scanning before 2.4.0); zero means newest.
+	Version schema.Version
+}
+
+func (o *Options) fs() FS {
+	if o.FS == nil {
+		return OSFS{}
+	}
+	return o.FS
+}
+
+// Unit is one top-level statement (with the comments and blank lines before
+// it): the unit of incremental reparsing. Its nodes and diagnostics store
+// lines relative to the unit's first line; units are immutable and shared
+// between document versions.
+type Unit struct {
+	text   []byte  // the unit's lines, each with its newline
+	starts []int32 // offsets of line starts in text
+
+	Nodes        []*Node
+	Diags        []Diagnostic
+	Comments     []Span
+	Inactive     []Span // lines dropped by @ID conditionals
+	Definitions  []Definition
+	Refs         []ParamRef
+	Conditionals []Conditional
+	Generators   []Generator
+	Includes     []string // files read while parsing this unit
+
+	defsOut *defs // $NAME definitions in force after the unit
+}
+
+// LineCount is the number of lines of the unit.
+func (u *Unit) LineCount() int { return len(u.starts) }
+
+// Line returns line i of the unit (relative) without its line ending.
+func (u *Unit) Line(i int) []byte { return lineAt(u.text, u.starts, i) }
+
+// Text returns the unit's text.
+func (u *Unit) Text() []byte { return u.text }
+
+// Doc is a parsed document: an immutable sequence of units.
+type Doc struct {
+	Path  string
+	opts  Options
+	units []*Unit
+	first []int32 // first line of each unit
+	lines int
+	size  int
+}
+
+// Parse reads a whole document.
+func Parse(path string, text []byte, opts Options) *Doc {
+	d := &Doc{Path: path, opts: opts}
+	p := d.newUnitParser(nil)
+	forEachLine(text, true, func(line []byte, nl bool) { p.line(line, nl) })
+	d.setUnits(p.finish())
+	return d
+}
+
+func (d *Doc) dir() string {
+	if d.opts.Dir != "" {
+		return d.opts.Dir
+	}
+	if filepath.IsAbs(d.Path) {
+		return filepath.Dir(d.Path)
+	}
+	return ""
+}
+
+func (d *Doc) setUnits(units []*Unit) {
+	d.units = units
+	d.first = make([]int32, len(units))
+	d.lines, d.size = 0, 0
+	for i, u := range units {
+		d.first[i] = int32(d.lines)
+		d.lines += u.LineCount()
+		d.size += len(u.text)
+	}
+}
+
+// forEachLine splits text into lines. With eof, a final line is produced
+// even when it is empty (a document "a\n" has lines "a" and "").
+func forEachLine(text []byte, eof bool, f func(line []byte, nl bool)) {
+	for {
+		i := bytes.IndexByte(text, '\n')
+		if i < 0 {
+			if len(text) > 0 || eof {
+				f(text, false)
+			}
+			return
+		}
+		f(text[:i], true)
+		text = text[i+1:]
+	}
+}
+
+// unitParser cuts the document into units while parsing it.
+type unitParser struct {
+	d      *Doc
+	r      *reader
+	b      *builder
+	cur    *Unit
+	units  []*Unit
+	relLn  int32
+	lastOK bool // the previous line had content
+}
+
+func (d *Doc) newUnitParser(start *defs) *unitParser {
+	p := &unitParser{d: d}
+	p.r = &reader{opts: &d.opts, defs: start, dir: d.dir(),
+		legacy: !d.opts.Version.IsNewest() && d.opts.Version.Less(schema.Version{Major: 2, Minor: 4})}
+	p.newUnit()
+	return p
+}
+
+func (p *unitParser) newUnit() {
+	p.b = &builder{rd: p.r}
+	p.r.b = p.b
+	if filepath.IsAbs(p.d.Path) {
+		p.b.includeStack = []string{filepath.Clean(p.d.Path)}
+	}
+	p.cur = &Unit{}
+	p.relLn = 0
+}
+
+// ready reports whether the next line starts a new unit: the top level is
+// clean and the last line had content.
+func (p *unitParser) ready() bool {
+	return p.lastOK && p.b.clean()
+}
+
+func (p *unitParser) line(line []byte, nl bool) {
+	if p.relLn > 0 && p.ready() {
+		p.endUnit()
+		p.newUnit()
+	}
+	u := p.cur
+	u.starts = append(u.starts, int32(len(u.text)))
+	u.text = append(u.text, line...)
+	if nl {
+		u.text = append(u.text, '\n')
+	}
+	p.b.significant = false
+	p.r.physLine(line, p.relLn)
+	p.lastOK = p.b.significant
+	p.relLn++
+}
+
+func (p *unitParser) endUnit() {
+	b, u := p.b, p.cur
+	u.Nodes = b.nodes
+	u.Diags = b.diags
+	u.Comments = b.comments
+	u.Inactive = b.inactives
+	u.Definitions = b.definitions
+	u.Refs = b.refs
+	u.Conditionals = b.conditionals
+	u.Generators = b.generators
+	u.Includes = b.includes
+	u.defsOut = p.r.defs
+	u.text = u.text[:len(u.text):len(u.text)]
+	p.units = append(p.units, u)
+}
+
+func (p *unitParser) finish() []*Unit {
+	p.r.openDef = ""
+	p.b.closeAll(0)
+	if len(p.cur.starts) > 0 || len(p.units) == 0 {
+		if len(p.cur.starts) == 0 {
+			p.cur.starts = []int32{0}
+		}
+		p.endUnit()
+	}
+	return p.units
+}
+
+// Units returns the document's units in order.
+func (d *Doc) Units() []*Unit { return d.units }
+
+// UnitLine returns the absolute line of unit i's first line.
+func (d *Doc) UnitLine(i int) int32 { return d.first[i] }
+
+// LineCount is the number of lines in the document.
+func (d *Doc) LineCount() int { return d.lines }
+
+// Size is the document's length in bytes.
+func (d *Doc) Size() int { return d.size }
+
+// Options returns the options the document was parsed with.
+func (d *Doc) Options() Options { return d.opts }
+
+// unitOf returns the index of the unit holding absolute line ln.
+func (d *Doc) unitOf(ln int) int {
+	i := sort.Search(len(d.first), func(i int) bool { return int(d.first[i]) > ln }) - 1
+	if i < 0 {
+		return 0
+	}
+	return i
+}
+
+// Line returns absolute line ln without its line ending.
+func (d *Doc) Line(ln int) []byte {
+	if ln < 0 || ln >= d.lines {
+		return nil
+	}
+	i := d.unitOf(ln)
+	return d.units[i].Line(ln - int(d.first[i]))
+}
+
+// Text returns the whole document.
+func (d *Doc) Text() []byte {
+	out := make([]byte, 0, d.size)
+	for _, u := range d.units {
+		out = append(out, u.text...)
+	}
+	return out
+}
+
+// Edit returns a new document with the text between start and end (absolute
+// positions, byte columns) replaced. Only the units the edit touches are
+// reparsed, plus following units until the parse is back in step.
+func (d *Doc) Edit(start, end Pos, newText []byte) *Doc {
+	start, end = d.clamp(start), d.clamp(end)
+	if end.Less(start) {
+		start, end = end, start
+	}
+	ua, ub := d.unitOf(int(start.Line)), d.unitOf(int(end.Line))
+	// Region text: units ua..ub with the edit applied.
+	a := d.units[ua]
+	bu := d.units[ub]
+	startOff := offsetIn(a.text, a.starts, Pos{start.Line - d.first[ua], start.Col})
+	endOff := offsetIn(bu.text, bu.starts, Pos{end.Line - d.first[ub], end.Col})
+	var region []byte
+	region = append(region, a.text[:startOff]...)
+	region = append(region, newText...)
+	region = append(region, bu.text[endOff:]...) // units between ua and ub are replaced
+	var startDefs *defs
+	if ua > 0 {
+		startDefs = d.units[ua-1].defsOut
+	}
+	nd := &Doc{Path: d.Path, opts: d.opts}
+	p := nd.newUnitParser(startDefs)
+	next := ub + 1
+	forEachLine(region, next == len(d.units), func(line []byte, nl bool) { p.line(line, nl) })
+	for next < len(d.units) {
+		if p.ready() && p.r.defs.equal(d.units[next-1].defsOut) {
+			break
+		}
+		forEachLine(d.units[next].text, next == len(d.units)-1, func(line []byte, nl bool) { p.line(line, nl) })
+		next++
+	}
+	var fresh []*Unit
+	if next == len(d.units) {
+		fresh = p.finish()
+	} else {
+		p.endUnit()
+		fresh = p.units
+	}
+	units := make([]*Unit, 0, ua+len(fresh)+len(d.units)-next)
+	units = append(units, d.units[:ua]...)
+	units = append(units, fresh...)
+	units = append(units, d.units[next:]...)
+	nd.setUnits(units)
+	return nd
+}
+
+func (d *Doc) clamp(p Pos) Pos {
+	if p.Line < 0 {
+		return Pos{}
+	}
+	if int(p.Line) >= d.lines {
+		last := int32(d.lines - 1)
+		return Pos{last, int32(len(d.Line(int(last))))}
+	}
+	if n := int32(len(d.Line(int(p.Line)))); p.Col > n {
+		p.Col = n
+	}
+	if p.Col < 0 {
+		p.Col = 0
+	}
+	return p
+}
+
+// Reparse returns a new document in which every unit that read one of the
+// given files is parsed again (an included file changed on disk or in an
+// editor buffer). Empty edits keep every line where it is.
+func (d *Doc) Reparse(changed map[string]bool) *Doc {
+	var lines []int32
+	for i, u := range d.units {
+		for _, f := range u.Includes {
+			if changed[f] {
+				lines = append(lines, d.first[i])
+				break
+			}
+		}
+	}
+	nd := d
+	for _, ln := range lines {
+		nd = nd.Edit(Pos{ln, 0}, Pos{ln, 0}, nil)
+	}
+	return nd
+}
+
+// IncludedFiles lists every file the document read through includes.
+func (d *Doc) IncludedFiles() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, u := range d.units {
+		for _, f := range u.Includes {
+			if !seen[f] {
+				seen[f] = true
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
