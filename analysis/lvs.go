@@ -115,11 +115,11 @@ func checkVSGAddress(c *unitCtx, line *parser.Node, t parser.Token) {
 // server is a real or sorry server of a virtual server, with its address
 // and port as written and as keepalived will use them.
 type server struct {
-	node     *parser.Node
-	addr     string // canonical address
-	port     int    // as written (0: none)
-	effPort  int    // after keepalived's port defaults
-	textual  string // address and port as keepalived compares them before defaults
+	node    *parser.Node
+	addr    string // canonical address
+	port    int    // as written (0: none)
+	effPort int    // after keepalived's port defaults
+	textual string // address and port as keepalived compares them before defaults
 }
 
 // checkVirtualServer finds duplicate real servers and sorry servers that

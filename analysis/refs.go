@@ -10,11 +10,11 @@ import (
 type symEvent struct {
 	def     bool
 	removed string // keepalived drops the object defined here, and why
-	kind string // vrrp_script, vrrp_instance, ...
-	name string
-	src  *parser.Source
-	span parser.Span
-	node *parser.Node
+	kind    string // vrrp_script, vrrp_instance, ...
+	name    string
+	src     *parser.Source
+	span    parser.Span
+	node    *parser.Node
 }
 
 // parseTimeKinds are resolved by keepalived while it reads the file, so the

@@ -86,4 +86,3 @@ func LookupRule(id string) (Rule, bool) {
 	}
 	return *r, true
 }
-

@@ -22,7 +22,7 @@ type builder struct {
 	rd       *reader
 	src      *Source // file of the lines being fed (nil: the document)
 	stack    []*frame
-	floor    int   // '}' may not close frames below this (inside an include)
+	floor    int // '}' may not close frames below this (inside an include)
 	nodes    []*Node
 	needBOB  *Node // a block keyword waiting for its '{'
 	rawDepth int   // keepalived's running brace count

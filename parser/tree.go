@@ -40,9 +40,9 @@ func (k NodeKind) String() string {
 type NodeFlags uint8
 
 const (
-	HasOpen    NodeFlags = 1 << iota // the '{' is present
-	HasClose                         // the '}' is present
-	MissingOpen                      // content followed without a '{'
+	HasOpen     NodeFlags = 1 << iota // the '{' is present
+	HasClose                          // the '}' is present
+	MissingOpen                       // content followed without a '{'
 )
 
 // Node is a keyword line, a block, a value block or an include.

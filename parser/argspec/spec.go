@@ -22,9 +22,9 @@ const (
 // Item is one element of a Spec.
 type Item struct {
 	Kind    ItemKind
-	Name    string // Arg: the argument's name
-	Type    Type   // Arg: what it accepts
-	Literal string // Literal: the word
+	Name    string   // Arg: the argument's name
+	Type    Type     // Arg: what it accepts
+	Literal string   // Literal: the word
 	Seq     []Item   // Optional: the group's items
 	Alts    [][]Item // Alt: the alternatives
 	Repeat  bool     // followed by "..."
