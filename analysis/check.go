@@ -1,8 +1,11 @@
 package analysis
 
 import (
+	"runtime"
 	"sort"
 	"sync"
+
+	"github.com/keepalived-ls/keepalived-ls/parser/argspec"
 
 	"github.com/keepalived-ls/keepalived-ls/parser"
 	"github.com/keepalived-ls/keepalived-ls/parser/schema"
@@ -55,24 +58,61 @@ func (c *Checker) Check(d *parser.Doc) []parser.Diagnostic {
 		}
 	}
 	c.mu.Unlock()
+	analyzeAll(units, todo, results, &c.cfg)
 	for _, i := range todo {
-		results[i] = analyzeUnit(units[i], &c.cfg)
 		fresh[units[i]] = results[i]
 	}
 	c.mu.Lock()
 	c.cache = fresh
 	c.mu.Unlock()
 
-	var out []parser.Diagnostic
-	for i, r := range results {
-		base := d.UnitLine(i)
-		for _, dg := range r.diags {
-			out = append(out, absolute(dg, base))
+	firsts := make([]int32, len(units))
+	for i := range units {
+		firsts[i] = d.UnitLine(i)
+	}
+	return c.finish(results, firsts)
+}
+
+// CheckText checks a file without keeping its tree: each unit is analysed
+// as soon as it is parsed and then dropped, which keeps memory small for the
+// command line. The result equals Check(parser.Parse(path, text, opts)).
+func (c *Checker) CheckText(path string, text []byte, opts parser.Options) []parser.Diagnostic {
+	type part struct {
+		results []*unitResult
+		lines   []int32
+		ctx     unitCtx
+	}
+	parts := make([]part, runtime.GOMAXPROCS(0)+1)
+	parser.ParseStream(path, text, opts,
+		func() { parts = make([]part, len(parts)) },
+		func(chunk int, u *parser.Unit) {
+			p := &parts[chunk]
+			p.results = append(p.results, analyzeWith(&p.ctx, u, &c.cfg))
+			p.lines = append(p.lines, int32(u.LineCount()))
+		})
+	var results []*unitResult
+	var firsts []int32
+	line := int32(0)
+	for _, p := range parts {
+		for i, r := range p.results {
+			results = append(results, r)
+			firsts = append(firsts, line)
+			line += p.lines[i]
 		}
 	}
-	for _, dg := range checkSymbols(d, results) {
-		out = append(out, dg)
+	return c.finish(results, firsts)
+}
+
+// finish turns per-unit results into the document's diagnostics: absolute
+// lines, cross-unit symbol checks, rule settings and order.
+func (c *Checker) finish(results []*unitResult, firsts []int32) []parser.Diagnostic {
+	var out []parser.Diagnostic
+	for i, r := range results {
+		for _, dg := range r.diags {
+			out = append(out, absolute(dg, firsts[i]))
+		}
 	}
+	out = append(out, checkSymbols(firsts, results)...)
 	kept := out[:0]
 	for _, dg := range out {
 		if c.cfg.apply(&dg) {
@@ -137,20 +177,67 @@ func SortDiagnostics(ds []parser.Diagnostic) {
 	})
 }
 
+// analyzeAll analyses the listed units, spreading large batches over the
+// available CPUs (units are independent).
+func analyzeAll(units []*parser.Unit, todo []int, results []*unitResult, cfg *Config) {
+	workers := runtime.GOMAXPROCS(0)
+	if len(todo) < 256 || workers < 2 {
+		for _, i := range todo {
+			results[i] = analyzeUnit(units[i], cfg)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	chunk := (len(todo) + workers - 1) / workers
+	for w := 0; w < workers; w++ {
+		lo, hi := w*chunk, min((w+1)*chunk, len(todo))
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func(part []int) {
+			defer wg.Done()
+			var ctx unitCtx
+			for _, i := range part {
+				results[i] = analyzeWith(&ctx, units[i], cfg)
+			}
+		}(todo[lo:hi])
+	}
+	wg.Wait()
+}
+
 // analyzeUnit runs every check that needs only the unit itself.
 func analyzeUnit(u *parser.Unit, cfg *Config) *unitResult {
-	c := &unitCtx{cfg: cfg, unit: u}
-	c.out = append(c.out, u.Diags...)
-	c.walk(u.Nodes, schema.Top, nil)
-	return &unitResult{diags: c.out, syms: c.syms}
+	return analyzeWith(&unitCtx{}, u, cfg)
+}
+
+// analyzeWith is analyzeUnit reusing a context's scratch buffers.
+func analyzeWith(c *unitCtx, u *parser.Unit, cfg *Config) *unitResult {
+	c.cfg, c.unit, c.out, c.syms = cfg, u, nil, nil
+	if len(u.Diags) > 0 {
+		c.out = append(c.out, u.Diags...)
+	}
+	if c.anc == nil {
+		c.anc = make([]*parser.Node, 0, 16)
+	}
+	c.walk(u.Nodes, schema.Top, c.anc[:0])
+	r := &unitResult{diags: c.out, syms: c.syms}
+	c.unit, c.out, c.syms = nil, nil, nil
+	return r
 }
 
 // unitCtx collects what one unit's walk finds.
 type unitCtx struct {
 	cfg  *Config
 	unit *parser.Unit
-	out  []parser.Diagnostic
-	syms []symEvent
+
+	matcher argspec.Matcher // reused buffers
+	words   []string
+	spans   []parser.Span
+	seen    map[*schema.Keyword]*parser.Node
+	anc     []*parser.Node
+	out     []parser.Diagnostic
+	syms    []symEvent
 }
 
 func (c *unitCtx) add(n *parser.Node, sev parser.Severity, rule string, span parser.Span, msg string, fixes ...parser.Fix) {
@@ -177,7 +264,7 @@ func (c *unitCtx) walk(nodes []*parser.Node, parent *schema.Keyword, anc []*pars
 		}
 		c.keyword(n, anc)
 		if n.Kind == parser.Block {
-			c.walk(n.Children, n.Schema, append(anc, n))
+			c.walk(n.Children, n.Schema, append(anc, n)) // checks do not keep anc
 			c.blockEnd(n, anc)
 		}
 	}

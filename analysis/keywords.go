@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/keepalived-ls/keepalived-ls/parser"
 	"github.com/keepalived-ls/keepalived-ls/parser/argspec"
@@ -105,29 +106,31 @@ func (c *unitCtx) keyword(n *parser.Node, anc []*parser.Node) {
 		c.add(n, W, "deprecated-keyword", n.Keyword.Span, msg, fixes...)
 	}
 	if spec := k.ArgSpecFor(c.cfg.Target); spec != nil {
-		if k.Quoted && n.Raw != "" {
-			words, err := scriptWords(n.Raw)
+		if raw := n.Raw(); k.Quoted && raw != "" {
+			words, err := scriptWords(raw)
+			rawSpan := n.RawSpan()
 			if err != "" {
-				c.add(n, E, "unterminated-quote", n.RawSpan, err)
+				c.add(n, E, "unterminated-quote", rawSpan, err)
 			}
-			spans := make([]parser.Span, len(words))
-			for i := range spans {
-				spans[i] = n.RawSpan
+			spans := c.spans[:0]
+			for range words {
+				spans = append(spans, rawSpan)
 			}
+			c.spans = spans
 			c.match(n, spec, words, spans, k.Name)
 		} else {
-			words := make([]string, len(n.Args))
-			spans := make([]parser.Span, len(n.Args))
-			for i, a := range n.Args {
-				words[i], spans[i] = a.Text, a.Span
+			c.words, c.spans = c.words[:0], c.spans[:0]
+			for _, a := range n.Args {
+				c.words = append(c.words, a.Text)
+				c.spans = append(c.spans, a.Span)
 			}
-			c.match(n, spec, words, spans, k.Name)
+			c.match(n, spec, c.words, c.spans, k.Name)
 		}
 	}
 	if n.Kind == parser.ValueBlock {
 		c.valueLines(n)
 	}
-	if check := keywordChecks[k.Path]; check != nil {
+	if check := checksByIndex().keyword[k.Index]; check != nil {
 		check(c, n, anc)
 	}
 }
@@ -139,19 +142,19 @@ func (c *unitCtx) valueLines(n *parser.Node) {
 		if spec == nil || len(v.Tokens) == 0 {
 			continue
 		}
-		words := make([]string, len(v.Tokens))
-		spans := make([]parser.Span, len(v.Tokens))
-		for i, t := range v.Tokens {
-			words[i], spans[i] = t.Text, t.Span
+		c.words, c.spans = c.words[:0], c.spans[:0]
+		for _, t := range v.Tokens {
+			c.words = append(c.words, t.Text)
+			c.spans = append(c.spans, t.Span)
 		}
 		line := &parser.Node{Src: v.Src, Keyword: v.Tokens[0], Schema: n.Schema}
-		c.match(line, spec, words, spans, n.Schema.Name+" entry")
+		c.match(line, spec, c.words, c.spans, n.Schema.Name+" entry")
 	}
 }
 
 // match checks words against a spec and records symbols.
 func (c *unitCtx) match(n *parser.Node, spec *argspec.Spec, words []string, spans []parser.Span, what string) {
-	binds, probs := spec.Match(words)
+	binds, probs := c.matcher.Match(spec, words)
 	for _, p := range probs {
 		switch p.Kind {
 		case argspec.Missing:
@@ -174,9 +177,9 @@ func (c *unitCtx) match(n *parser.Node, spec *argspec.Spec, words []string, span
 		t := b.Arg.Type
 		switch t.Kind {
 		case argspec.TDef:
-			c.syms = append(c.syms, symEvent{def: true, kind: t.Object, name: words[b.Word], src: n.Src, span: spans[b.Word], node: n})
+			c.syms = append(c.syms, symEvent{def: true, kind: t.Object, name: words[b.Word], src: n.Src, span: spans[b.Word]})
 		case argspec.TRef:
-			c.syms = append(c.syms, symEvent{kind: t.Object, name: words[b.Word], src: n.Src, span: spans[b.Word], node: n})
+			c.syms = append(c.syms, symEvent{kind: t.Object, name: words[b.Word], src: n.Src, span: spans[b.Word]})
 		}
 	}
 }
@@ -184,6 +187,50 @@ func (c *unitCtx) match(n *parser.Node, spec *argspec.Spec, words []string, span
 // scriptWords splits a script line the way keepalived re-reads it: blanks
 // separate words, ' and " quote, and a backslash keeps the next character.
 func scriptWords(s string) ([]string, string) {
+	if !strings.ContainsAny(s, "'\\") {
+		// Only double quotes (or none): words are plain slices of s.
+		var words []string
+		for i := 0; i < len(s); {
+			switch {
+			case s[i] == ' ' || s[i] == '\t':
+				i++
+			case s[i] == '"':
+				j := strings.IndexByte(s[i+1:], '"')
+				if j < 0 {
+					return append(words, s[i+1:]), "the command line is missing a closing \""
+				}
+				end := i + 1 + j + 1
+				// A quoted part may continue a word: "a"b is one word.
+				for end < len(s) && s[end] != ' ' && s[end] != '\t' {
+					if s[end] == '"' {
+						return scriptWordsSlow(s)
+					}
+					end++
+				}
+				if end == i+1+j+1 {
+					words = append(words, s[i+1:i+1+j])
+				} else {
+					return scriptWordsSlow(s)
+				}
+				i = end
+			default:
+				j := i
+				for j < len(s) && s[j] != ' ' && s[j] != '\t' {
+					if s[j] == '"' {
+						return scriptWordsSlow(s)
+					}
+					j++
+				}
+				words = append(words, s[i:j])
+				i = j
+			}
+		}
+		return words, ""
+	}
+	return scriptWordsSlow(s)
+}
+
+func scriptWordsSlow(s string) ([]string, string) {
 	var words []string
 	var cur strings.Builder
 	inWord := false
@@ -230,7 +277,11 @@ func scriptWords(s string) ([]string, string) {
 
 // blockEnd checks a keyword block once its content is known.
 func (c *unitCtx) blockEnd(n *parser.Node, anc []*parser.Node) {
-	seen := map[*schema.Keyword]*parser.Node{}
+	if c.seen == nil {
+		c.seen = map[*schema.Keyword]*parser.Node{}
+	}
+	seen := c.seen
+	clear(seen)
 	for m := range n.Body {
 		if m.Schema == nil || m.Kind == parser.Include || m.Schema.Repeatable {
 			continue
@@ -243,16 +294,44 @@ func (c *unitCtx) blockEnd(n *parser.Node, anc []*parser.Node) {
 		}
 		seen[m.Schema] = m
 	}
-	if check := blockChecks[n.Schema.Path]; check != nil {
+	if check := checksByIndex().block[n.Schema.Index]; check != nil {
 		check(c, n, anc)
 	}
 }
 
-// keywordChecks and blockChecks hold the rules specific to one keyword path.
+type nodeCheck func(*unitCtx, *parser.Node, []*parser.Node)
+
+// keywordChecks and blockChecks hold the rules specific to one keyword
+// path; they are registered by path and looked up by keyword index.
 var (
-	keywordChecks = map[string]func(*unitCtx, *parser.Node, []*parser.Node){}
-	blockChecks   = map[string]func(*unitCtx, *parser.Node, []*parser.Node){}
+	keywordChecks = map[string]nodeCheck{}
+	blockChecks   = map[string]nodeCheck{}
+	indexOnce     sync.Once
+	indexed       struct{ keyword, block []nodeCheck }
 )
+
+func checksByIndex() *struct{ keyword, block []nodeCheck } {
+	indexOnce.Do(func() {
+		all := schema.All()
+		indexed.keyword = make([]nodeCheck, len(all))
+		indexed.block = make([]nodeCheck, len(all))
+		for path, f := range keywordChecks {
+			k := schema.Lookup(path)
+			if k == nil {
+				panic("analysis: check registered for unknown keyword path " + path)
+			}
+			indexed.keyword[k.Index] = f
+		}
+		for path, f := range blockChecks {
+			k := schema.Lookup(path)
+			if k == nil {
+				panic("analysis: check registered for unknown keyword path " + path)
+			}
+			indexed.block[k.Index] = f
+		}
+	})
+	return &indexed
+}
 
 // child returns the first node named name directly in n (through includes).
 func child(n *parser.Node, name string) *parser.Node {

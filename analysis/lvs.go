@@ -116,10 +116,15 @@ func checkVSGAddress(c *unitCtx, line *parser.Node, t parser.Token) {
 // and port as written and as keepalived will use them.
 type server struct {
 	node    *parser.Node
-	addr    string // canonical address
-	port    int    // as written (0: none)
-	effPort int    // after keepalived's port defaults
-	textual string // address and port as keepalived compares them before defaults
+	addr    netip.Addr
+	port    int // as written (0: none)
+	effPort int // after keepalived's port defaults
+}
+
+// serverKey identifies an IPVS destination.
+type serverKey struct {
+	addr netip.Addr
+	port int
 }
 
 // checkVirtualServer finds duplicate real servers and sorry servers that
@@ -139,56 +144,56 @@ func checkVirtualServer(c *unitCtx, n *parser.Node, _ []*parser.Node) {
 		}
 	}
 	method := "NAT"
-	if m := child(n, "lb_kind"); m != nil && len(m.Args) > 0 {
-		method = m.Args[0].Text
-	} else if m := child(n, "lvs_method"); m != nil && len(m.Args) > 0 {
-		method = m.Args[0].Text
-	}
-	mk := func(m *parser.Node, method string) (server, bool) {
-		if len(m.Args) == 0 {
-			return server{}, false
-		}
-		a, err := netip.ParseAddr(strings.SplitN(strings.SplitN(m.Args[0].Text, "/", 2)[0], "-", 2)[0])
-		if err != nil {
-			return server{}, false
-		}
-		s := server{node: m, addr: a.String()}
-		if len(m.Args) > 1 {
-			s.port, _ = strconv.Atoi(m.Args[1].Text)
-		}
-		s.textual = fmt.Sprintf("%s:%d", s.addr, s.port)
-		s.effPort = s.port
-		switch {
-		case fwmark && method != "NAT":
-			s.effPort = 0
-		case vsPort > 0 && (s.port == 0 || method == "DR" || method == "TUN"):
-			s.effPort = vsPort
-		}
-		return s, true
-	}
-	var reals []server
-	var sorry []server
+	var reals, sorry []server
 	for m := range n.Body {
+		if m.Schema == nil || len(m.Args) == 0 {
+			continue
+		}
 		switch m.Keyword.Text {
+		case "lb_kind", "lvs_method":
+			method = m.Args[0].Text
 		case "real_server":
-			if m.Schema == nil {
+			reals = append(reals, server{node: m})
+		case "sorry_server":
+			sorry = append(sorry, server{node: m})
+		}
+	}
+	resolve := func(list []server, rsLevel bool) []server {
+		out := list[:0]
+		for _, s := range list {
+			m := s.node
+			w := m.Args[0].Text
+			if i := strings.IndexAny(w, "/-"); i >= 0 {
+				w = w[:i]
+			}
+			a, err := netip.ParseAddr(w)
+			if err != nil {
 				continue
 			}
-			rsMethod := method
-			if lm := child(m, "lvs_method"); lm != nil && len(lm.Args) > 0 {
-				rsMethod = lm.Args[0].Text
+			s.addr = a
+			if len(m.Args) > 1 {
+				s.port, _ = strconv.Atoi(m.Args[1].Text)
 			}
-			if s, ok := mk(m, rsMethod); ok {
-				reals = append(reals, s)
+			meth := method
+			if rsLevel {
+				if lm := child(m, "lvs_method"); lm != nil && len(lm.Args) > 0 {
+					meth = lm.Args[0].Text
+				}
 			}
-		case "sorry_server":
-			if s, ok := mk(m, method); ok {
-				sorry = append(sorry, s)
+			s.effPort = s.port
+			switch {
+			case fwmark && meth != "NAT":
+				s.effPort = 0
+			case vsPort > 0 && (s.port == 0 || meth == "DR" || meth == "TUN"):
+				s.effPort = vsPort
 			}
+			out = append(out, s)
 		}
+		return out
 	}
-	key := func(s server) string { return fmt.Sprintf("%s:%d", s.addr, s.effPort) }
-	first := map[string]server{}
+	reals, sorry = resolve(reals, true), resolve(sorry, false)
+	key := func(s server) serverKey { return serverKey{s.addr, s.effPort} }
+	first := make(map[serverKey]server, len(reals))
 	for _, s := range reals {
 		k := key(s)
 		prev, dup := first[k]
@@ -197,12 +202,9 @@ func checkVirtualServer(c *unitCtx, n *parser.Node, _ []*parser.Node) {
 			continue
 		}
 		what := fmt.Sprintf("real_server %s is already declared in this virtual_server", serverText(s))
-		if prev.textual != s.textual {
-			what += fmt.Sprintf(" (same address and port once keepalived fills in the port: %s)", k)
-		}
 		msg := what + "; keepalived keeps only one of them"
-		if prev.textual != s.textual {
-			msg = what + "; keepalived does not notice and both manage the same IPVS destination"
+		if prev.port != s.port {
+			msg = what + fmt.Sprintf(" (the same destination %s once keepalived fills in the port); keepalived does not notice and both manage it", destText(k))
 		}
 		c.addRelated(s.node, E, "duplicate-real-server", s.node.LineSpan(), msg, prev.node, "first declared here",
 			c.deleteFix(s.node, "Delete this duplicate real_server"))
@@ -211,24 +213,28 @@ func checkVirtualServer(c *unitCtx, n *parser.Node, _ []*parser.Node) {
 		if i > 0 {
 			c.add(s.node, W, "duplicate-keyword", s.node.LineSpan(), "a second sorry_server replaces the first one: keepalived keeps only the last")
 		}
-		for _, r := range reals {
-			if key(r) != key(s) {
-				continue
-			}
-			sev := W
-			crash := c.cfg.Target.InRange(schema.Version{Major: 2, Minor: 3}, schema.Version{Major: 2, Minor: 3, Patch: 3})
-			msg := fmt.Sprintf("sorry_server %s is also real_server %s of this virtual_server", serverText(s), serverText(r))
-			if crash {
-				sev = E
-				msg += fmt.Sprintf("; keepalived %s can crash its checker process when this virtual server is reloaded (fixed in 2.3.4): use a different sorry server, or restart instead of reload", c.cfg.Target)
-			} else {
-				msg += "; the sorry server is then never a fallback, and reloads that change it are fragile (keepalived 2.3.0 to 2.3.3 crash)"
-			}
-			c.addRelated(s.node, sev, "sorry-server-is-real-server", s.node.LineSpan(), msg, r.node, "the real_server",
-				c.deleteFix(s.node, "Remove the sorry_server"), c.deleteFix(r.node, "Remove the conflicting real_server"))
-			break
+		r, ok := first[key(s)]
+		if !ok {
+			continue
 		}
+		sev := W
+		msg := fmt.Sprintf("sorry_server %s is also real_server %s of this virtual_server", serverText(s), serverText(r))
+		if c.cfg.Target.InRange(schema.Version{Major: 2, Minor: 3}, schema.Version{Major: 2, Minor: 3, Patch: 3}) {
+			sev = E
+			msg += fmt.Sprintf("; keepalived %s can crash its checker process when this virtual server is reloaded (fixed in 2.3.4): use a different sorry server, or restart instead of reload", c.cfg.Target)
+		} else {
+			msg += "; the sorry server is then never a fallback, and reloads that change it are fragile (keepalived 2.3.0 to 2.3.3 crash)"
+		}
+		c.addRelated(s.node, sev, "sorry-server-is-real-server", s.node.LineSpan(), msg, r.node, "the real_server",
+			c.deleteFix(s.node, "Remove the sorry_server"), c.deleteFix(r.node, "Remove the conflicting real_server"))
 	}
+}
+
+func destText(k serverKey) string {
+	if k.port == 0 {
+		return k.addr.String()
+	}
+	return netip.AddrPortFrom(k.addr, uint16(k.port)).String()
 }
 
 func serverText(s server) string {

@@ -25,7 +25,7 @@ var parseTimeKinds = map[string]bool{
 }
 
 // checkSymbols resolves references across the whole document.
-func checkSymbols(d *parser.Doc, results []*unitResult) []parser.Diagnostic {
+func checkSymbols(firsts []int32, results []*unitResult) []parser.Diagnostic {
 	type loc struct {
 		src  *parser.Source
 		span parser.Span
@@ -51,7 +51,7 @@ func checkSymbols(d *parser.Doc, results []*unitResult) []parser.Diagnostic {
 	}
 	var out []parser.Diagnostic
 	for i, r := range results {
-		base := d.UnitLine(i)
+		base := firsts[i]
 		abs := func(src *parser.Source, s parser.Span) parser.Span {
 			if src == nil {
 				return s.Shift(base)

@@ -44,7 +44,7 @@ func (c *unitCtx) removed(n *parser.Node, kind, why string) {
 	if len(n.Args) == 0 {
 		return
 	}
-	c.syms = append(c.syms, symEvent{removed: why, kind: kind, name: n.Args[0].Text, src: n.Src, span: n.Args[0].Span, node: n})
+	c.syms = append(c.syms, symEvent{removed: why, kind: kind, name: n.Args[0].Text, src: n.Src, span: n.Args[0].Span})
 }
 
 func checkAuthPass(c *unitCtx, n *parser.Node, _ []*parser.Node) {
@@ -102,7 +102,7 @@ func vmacName(c *unitCtx, n *parser.Node, _ []*parser.Node) {
 	if strings.Contains(w.Text, ":") || w.Text == "group" || w.Text == "name" || w.Text == "netlink_notify_msg" {
 		return
 	}
-	c.syms = append(c.syms, symEvent{def: true, kind: "vmac interface", name: w.Text, src: n.Src, span: w.Span, node: n})
+	c.syms = append(c.syms, symEvent{def: true, kind: "vmac interface", name: w.Text, src: n.Src, span: w.Span})
 }
 
 // family returns 4 or 6 for an address word (prefix or range allowed), 0

@@ -13,6 +13,53 @@ type frame struct {
 	schema  *schema.Keyword // keyword blocks: the keywords allowed inside
 	values  bool            // a value block
 	include bool            // an include: transparent, cannot be closed by '}'
+	kids    int             // where this frame's children start in builder.kids
+	vals    int             // where its value lines start in builder.vals
+}
+
+// push opens a frame.
+func (b *builder) push(f frame) {
+	f.kids, f.vals = len(b.kids), len(b.vals)
+	b.stack = append(b.stack, f)
+}
+
+// pop closes the innermost frame, giving its node exactly sized Children
+// and Values.
+func (b *builder) pop() frame {
+	f := b.stack[len(b.stack)-1]
+	b.stack = b.stack[:len(b.stack)-1]
+	if k := b.kids[f.kids:]; len(k) > 0 {
+		f.node.Children = append(f.node.Children, b.nodePtrs(k)...)
+		clear(k)
+		b.kids = b.kids[:f.kids]
+	}
+	if v := b.vals[f.vals:]; len(v) > 0 {
+		s := b.slabs
+		if len(s.vptrs) < len(v) {
+			s.vptrs = make([]*ValueLine, max(512, len(v)))
+			s.vptrChunk = s.vptrs
+		}
+		vs := s.vptrs[:len(v):len(v)]
+		s.vptrs = s.vptrs[len(v):]
+		copy(vs, v)
+		f.node.Values = append(f.node.Values, vs...)
+		clear(v)
+		b.vals = b.vals[:f.vals]
+	}
+	return f
+}
+
+// nodePtrs copies node pointers into a slab slice of exactly that size.
+func (b *builder) nodePtrs(k []*Node) []*Node {
+	s := b.slabs
+	if len(s.ptrs) < len(k) {
+		s.ptrs = make([]*Node, max(1024, len(k)))
+		s.ptrChunk = s.ptrs
+	}
+	out := s.ptrs[:len(k):len(k)]
+	s.ptrs = s.ptrs[len(k):]
+	copy(out, k)
+	return out
 }
 
 // builder is keepalived's process_stream(): it matches logical lines
@@ -21,11 +68,13 @@ type frame struct {
 type builder struct {
 	rd       *reader
 	src      *Source // file of the lines being fed (nil: the document)
-	stack    []*frame
+	stack    []frame
 	floor    int // '}' may not close frames below this (inside an include)
 	nodes    []*Node
 	needBOB  *Node // a block keyword waiting for its '{'
 	rawDepth int   // keepalived's running brace count
+	kids     []*Node      // children of open frames, innermost last
+	vals     []*ValueLine // value lines of open frames
 
 	significant  bool // the last physical line had content
 	pendingUndef []ParamRef
@@ -40,6 +89,58 @@ type builder struct {
 	includes     []string // files read, for invalidation
 	includeStack []string // files being read, for cycle detection
 	binaryLines  int
+
+	slabs *slabs
+}
+
+// slabs hand out nodes, value lines and tokens in chunks; one set serves
+// every unit of a parse.
+type slabs struct {
+	nodes  []Node
+	values []ValueLine
+	toks   []Token
+	ptrs   []*Node
+	vptrs  []*ValueLine
+	// The latest chunk of each kind, for rewind.
+	nodeChunk  []Node
+	valueChunk []ValueLine
+	tokChunk   []Token
+	ptrChunk   []*Node
+	vptrChunk  []*ValueLine
+}
+
+// rewind makes the latest chunks available again. Only for streaming,
+// where a unit's nodes are dropped once it has been handed out.
+func (s *slabs) rewind() {
+	s.nodes, s.values, s.toks, s.ptrs, s.vptrs = s.nodeChunk, s.valueChunk, s.tokChunk, s.ptrChunk, s.vptrChunk
+}
+
+// newNode returns a zeroed node from the slab.
+func (b *builder) newNode() *Node {
+	s := b.slabs
+	if len(s.nodes) == 0 {
+		s.nodes = make([]Node, 128)
+		s.nodeChunk = s.nodes
+	}
+	n := &s.nodes[0]
+	s.nodes = s.nodes[1:]
+	return n
+}
+
+// tokens returns a slice of n tokens from the slab.
+func (b *builder) tokens(n int) []Token {
+	s := b.slabs
+	if len(s.toks) < n {
+		size := 1024
+		if n > size {
+			size = n
+		}
+		s.toks = make([]Token, size)
+		s.tokChunk = s.toks
+	}
+	t := s.toks[:n:n]
+	s.toks = s.toks[n:]
+	return t
 }
 
 func (b *builder) diag(sev Severity, rule string, span Span, msg string) {
@@ -78,7 +179,7 @@ func (b *builder) clean() bool {
 func (b *builder) semantic() *frame {
 	for i := len(b.stack) - 1; i >= 0; i-- {
 		if !b.stack[i].include {
-			return b.stack[i]
+			return &b.stack[i]
 		}
 	}
 	return nil
@@ -95,13 +196,19 @@ func (b *builder) attach(n *Node) {
 		b.nodes = append(b.nodes, n)
 		return
 	}
-	top := b.stack[len(b.stack)-1].node
-	top.Children = append(top.Children, n)
+	b.kids = append(b.kids, n)
 }
 
 func (b *builder) addValue(ll *logical) {
-	top := b.stack[len(b.stack)-1].node
-	top.Values = append(top.Values, &ValueLine{Src: b.src, Tokens: ll.toks})
+	s := b.slabs
+	if len(s.values) == 0 {
+		s.values = make([]ValueLine, 128)
+		s.valueChunk = s.values
+	}
+	v := &s.values[0]
+	s.values = s.values[1:]
+	*v = ValueLine{Src: b.src, Tokens: ll.toks}
+	b.vals = append(b.vals, v)
 }
 
 func (b *builder) feed(ll *logical) {
@@ -115,7 +222,7 @@ func (b *builder) feed(ll *logical) {
 		b.rawDepth++
 		if n := b.needBOB; n != nil {
 			b.needBOB = nil
-			n.Open = tok.Span
+			n.Open = tok.Span.Start
 			n.Flags |= HasOpen
 			return
 		}
@@ -136,9 +243,8 @@ func (b *builder) feed(ll *logical) {
 			b.missingOpen(n, tok.Span)
 		}
 		if len(b.stack) > b.floor {
-			f := b.stack[len(b.stack)-1]
-			b.stack = b.stack[:len(b.stack)-1]
-			f.node.Close = tok.Span
+			f := b.pop()
+			f.node.Close = tok.Span.Start
 			f.node.Flags |= HasClose
 			if extra {
 				b.diag(Error, "unbalanced-braces", tok.Span, fmt.Sprintf(
@@ -170,7 +276,8 @@ func (b *builder) feed(ll *logical) {
 	if kw != nil {
 		tok.Text = kw.Name // share the schema's string
 	}
-	n := &Node{Src: b.src, Keyword: tok, Args: ll.toks[1:], Schema: kw}
+	n := b.newNode()
+	*n = Node{Src: b.src, Keyword: tok, Args: ll.toks[1:], Schema: kw}
 	if len(n.Args) == 0 {
 		n.Args = nil
 	}
@@ -185,17 +292,16 @@ func (b *builder) feed(ll *logical) {
 		return
 	}
 	if kw.Quoted && len(n.Args) > 0 {
-		n.Raw = strings.TrimLeft(ll.text[rawKeywordLen(ll):], " \t\f\v")
-		n.RawSpan = n.Args[0].Span.Cover(n.Args[len(n.Args)-1].Span)
+		n.ext = &nodeExt{raw: strings.TrimLeft(ll.text[rawKeywordLen(ll):], " \t\f\v")}
 	}
 	switch kw.Block {
 	case schema.KeywordBlock:
 		n.Kind = Block
-		b.stack = append(b.stack, &frame{node: n, schema: kw})
+		b.push(frame{node: n, schema: kw})
 		b.needBOB = n
 	case schema.ValueBlock:
 		n.Kind = ValueBlock
-		b.stack = append(b.stack, &frame{node: n, values: true})
+		b.push(frame{node: n, values: true})
 		b.needBOB = n
 	}
 }
@@ -248,11 +354,10 @@ func (b *builder) closeAll(floor int) {
 		n.Flags |= MissingOpen
 		b.diags = append(b.diags, Diagnostic{Src: n.Src, Span: n.LineSpan(), Severity: Error, Rule: "unbalanced-braces",
 			Message: fmt.Sprintf("'%s' needs a '{ ... }' block, but the file ends here", n.Keyword.Text)})
-		b.stack = b.stack[:len(b.stack)-1]
+		b.pop()
 	}
 	for len(b.stack) > floor {
-		f := b.stack[len(b.stack)-1]
-		b.stack = b.stack[:len(b.stack)-1]
+		f := b.pop()
 		if f.include {
 			continue
 		}

@@ -3,7 +3,10 @@ package parser
 import (
 	"bytes"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"sync"
+	"unsafe"
 
 	"github.com/keepalived-ls/keepalived-ls/parser/schema"
 )
@@ -38,6 +41,7 @@ func (o *Options) fs() FS {
 type Unit struct {
 	text   []byte  // the unit's lines, each with its newline
 	starts []int32 // offsets of line starts in text
+	owned  bool    // text is a copy rather than a slice of an input buffer
 
 	Nodes        []*Node
 	Diags        []Diagnostic
@@ -50,6 +54,32 @@ type Unit struct {
 	Includes     []string // files read while parsing this unit
 
 	defsOut *defs // $NAME definitions in force after the unit
+}
+
+// appendLine adds a line to the unit's text. While lines follow each other
+// in one input buffer the text is a slice of it; otherwise it is copied.
+func (u *Unit) appendLine(line []byte, nl bool) {
+	n := len(line)
+	if nl {
+		n++
+	}
+	switch {
+	case len(u.text) == 0 && !u.owned && cap(line) >= n:
+		u.text = line[:n]
+		return
+	case !u.owned && cap(u.text)-len(u.text) >= n && n > 0 &&
+		unsafe.Add(unsafe.Pointer(unsafe.SliceData(u.text)), len(u.text)) == unsafe.Pointer(unsafe.SliceData(line)):
+		u.text = u.text[:len(u.text)+n]
+		return
+	}
+	if !u.owned {
+		u.text = append([]byte(nil), u.text...)
+		u.owned = true
+	}
+	u.text = append(u.text, line...)
+	if nl {
+		u.text = append(u.text, '\n')
+	}
 }
 
 // LineCount is the number of lines of the unit.
@@ -71,13 +101,120 @@ type Doc struct {
 	size  int
 }
 
-// Parse reads a whole document.
+// Parse reads a whole document. Tokens alias text, so the caller must not
+// modify it afterwards.
 func Parse(path string, text []byte, opts Options) *Doc {
 	d := &Doc{Path: path, opts: opts}
+	if units := d.parseParallel(text); units != nil {
+		d.setUnits(units)
+		return d
+	}
+	d.setUnits(d.parseSequential(text))
+	return d
+}
+
+func (d *Doc) parseSequential(text []byte) []*Unit {
 	p := d.newUnitParser(nil)
 	forEachLine(text, true, func(line []byte, nl bool) { p.line(line, nl) })
-	d.setUnits(p.finish())
-	return d
+	return p.finish()
+}
+
+// parallelMin is the size from which Parse splits a document between CPUs.
+const parallelMin = 256 << 10
+
+// parseParallel parses large documents in chunks on several CPUs. It
+// returns nil when the document is small or the chunks do not line up.
+func (d *Doc) parseParallel(text []byte) []*Unit {
+	var parts [][]*Unit
+	ok := d.chunked(text, false, func(n int) { parts = make([][]*Unit, n) }, func(k int, u *Unit) { parts[k] = append(parts[k], u) })
+	if !ok {
+		return nil
+	}
+	var units []*Unit
+	for _, p := range parts {
+		units = append(units, p...)
+	}
+	return units
+}
+
+// chunked parses text in chunks on several CPUs, handing each finished unit
+// to visit(chunk, unit) (concurrently for different chunks, in order within
+// one). Chunks start after a "}" line at column 0. The result is valid only
+// when every chunk but the last ends exactly where a sequential parse would
+// start a new unit, with no $NAME definition in force; chunked reports
+// whether that holds (false also when the text is too small to split).
+func (d *Doc) chunked(text []byte, stream bool, start func(chunks int), visit func(chunk int, u *Unit)) bool {
+	workers := runtime.GOMAXPROCS(0)
+	if len(text) < parallelMin || workers < 2 {
+		return false
+	}
+	cuts := []int{0}
+	for w := 1; w < workers; w++ {
+		at := len(text) * w / workers
+		i := bytes.Index(text[at:], []byte("\n}\n"))
+		if i < 0 {
+			break
+		}
+		cut := at + i + 3
+		if cut > cuts[len(cuts)-1] && cut < len(text) {
+			cuts = append(cuts, cut)
+		}
+	}
+	if len(cuts) < 2 {
+		return false
+	}
+	cuts = append(cuts, len(text))
+	n := len(cuts) - 1
+	start(n)
+	clean := make([]bool, n)
+	var wg sync.WaitGroup
+	for k := 0; k < n; k++ {
+		wg.Add(1)
+		go func(k int) {
+			defer wg.Done()
+			p := d.newUnitParser(nil)
+			p.emit = func(u *Unit) { visit(k, u) }
+			p.stream = stream
+			last := k == n-1
+			forEachLine(text[cuts[k]:cuts[k+1]], last, func(line []byte, nl bool) { p.line(line, nl) })
+			if last {
+				p.finish()
+				clean[k] = true
+				return
+			}
+			clean[k] = p.ready() && p.r.defs.equal(nil) && p.r.openDef == ""
+			p.endUnit()
+		}(k)
+	}
+	wg.Wait()
+	for _, c := range clean {
+		if !c {
+			return false
+		}
+	}
+	return true
+}
+
+// ParseStream parses text like Parse but hands each unit to visit as soon
+// as it is complete instead of keeping the document, so that checking a
+// large file needs little memory. visit(chunk, unit) may run concurrently
+// for different chunks; chunk numbers order them and units of one chunk
+// arrive in order. When a parallel attempt has to be abandoned, restart is
+// called and everything is parsed again sequentially as chunk 0.
+func ParseStream(path string, text []byte, opts Options, restart func(), visit func(chunk int, u *Unit)) {
+	d := &Doc{Path: path, opts: opts}
+	tried := false
+	if d.chunked(text, true, func(int) { tried = true }, visit) {
+		return
+	}
+	if tried {
+		restart()
+	}
+	p := d.newUnitParser(nil)
+	p.emit = func(u *Unit) { visit(0, u) }
+	p.stream = true
+	forEachLine(text, true, func(line []byte, nl bool) { p.line(line, nl) })
+	p.finish()
 }
 
 func (d *Doc) dir() string {
@@ -126,6 +263,9 @@ type unitParser struct {
 	units  []*Unit
 	relLn  int32
 	lastOK bool // the previous line had content
+	slabs  slabs
+	emit   func(*Unit) // when set, finished units go here instead of units
+	stream bool        // units are dropped once emitted, so memory is reused
 }
 
 func (d *Doc) newUnitParser(start *defs) *unitParser {
@@ -137,7 +277,7 @@ func (d *Doc) newUnitParser(start *defs) *unitParser {
 }
 
 func (p *unitParser) newUnit() {
-	p.b = &builder{rd: p.r}
+	p.b = &builder{rd: p.r, slabs: &p.slabs}
 	p.r.b = p.b
 	if filepath.IsAbs(p.d.Path) {
 		p.b.includeStack = []string{filepath.Clean(p.d.Path)}
@@ -159,10 +299,7 @@ func (p *unitParser) line(line []byte, nl bool) {
 	}
 	u := p.cur
 	u.starts = append(u.starts, int32(len(u.text)))
-	u.text = append(u.text, line...)
-	if nl {
-		u.text = append(u.text, '\n')
-	}
+	u.appendLine(line, nl)
 	p.b.significant = false
 	p.r.physLine(line, p.relLn)
 	p.lastOK = p.b.significant
@@ -182,13 +319,21 @@ func (p *unitParser) endUnit() {
 	u.Includes = b.includes
 	u.defsOut = p.r.defs
 	u.text = u.text[:len(u.text):len(u.text)]
+	if p.emit != nil {
+		p.emit(u)
+		if p.stream {
+			// The unit has been handed out and dropped: reuse its memory.
+			p.slabs.rewind()
+		}
+		return
+	}
 	p.units = append(p.units, u)
 }
 
 func (p *unitParser) finish() []*Unit {
 	p.r.openDef = ""
 	p.b.closeAll(0)
-	if len(p.cur.starts) > 0 || len(p.units) == 0 {
+	if len(p.cur.starts) > 0 || len(p.units) == 0 && p.emit == nil {
 		if len(p.cur.starts) == 0 {
 			p.cur.starts = []int32{0}
 		}

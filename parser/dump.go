@@ -66,16 +66,16 @@ func dumpNode(sb *strings.Builder, n *Node, base int32, depth int) {
 		}
 	}
 	if n.Flags&HasOpen != 0 {
-		fmt.Fprintf(sb, " {@%s", spanString(shift(n.Open)))
+		fmt.Fprintf(sb, " {@%s", spanString(shift(n.OpenSpan())))
 	}
 	if n.Flags&HasClose != 0 {
-		fmt.Fprintf(sb, " }@%s", spanString(shift(n.Close)))
+		fmt.Fprintf(sb, " }@%s", spanString(shift(n.CloseSpan())))
 	}
 	if n.Flags&MissingOpen != 0 {
 		sb.WriteString(" missing-open")
 	}
-	if n.Raw != "" {
-		fmt.Fprintf(sb, " raw=%q", n.Raw)
+	if n.Raw() != "" {
+		fmt.Fprintf(sb, " raw=%q", n.Raw())
 	}
 	sb.WriteString("\n")
 	for _, v := range n.Values {
@@ -89,7 +89,7 @@ func dumpNode(sb *strings.Builder, n *Node, base int32, depth int) {
 		}
 		sb.WriteString("\n")
 	}
-	for _, f := range n.Files {
+	for _, f := range n.Files() {
 		fmt.Fprintf(sb, "%s  file %s\n", ind, f.Source.Path)
 	}
 	for _, c := range n.Children {

@@ -122,8 +122,8 @@ func (b *builder) include(il *includeLine) {
 			"'%s' matches %d files; keepalived-ls reads the first %d", il.pattern.Text, len(matches), maxIncludeFiles))
 		matches = matches[:maxIncludeFiles]
 	}
-	b.stack = append(b.stack, &frame{node: n, include: true})
-	defer func() { b.stack = b.stack[:len(b.stack)-1] }()
+	b.push(frame{node: n, include: true})
+	defer b.pop()
 	for _, path := range matches {
 		b.includeFile(n, path, span)
 	}
@@ -177,7 +177,10 @@ func (b *builder) includeFile(n *Node, path string, span Span) {
 		return
 	}
 	src := NewSource(path, text)
-	n.Files = append(n.Files, &IncludedFile{Source: src})
+	if n.ext == nil {
+		n.ext = &nodeExt{}
+	}
+	n.ext.files = append(n.ext.files, &IncludedFile{Source: src})
 	b.includes = append(b.includes, path)
 
 	// Read the file in the current block, as keepalived does, but keep its

@@ -1,10 +1,17 @@
 package parser
 
+import (
+	"bytes"
+	"unsafe"
+)
+
 // mtext is text derived from one source line (after comment removal,
 // escapes and $NAME substitution) with a map back to the line's columns.
+// Its bytes are never modified once built, so tokens may alias them.
 type mtext struct {
 	b    []byte
-	segs []seg // sorted by out; the first starts at 0
+	segs []seg // sorted by out; the first starts at 0. nil: b[i] is column base+i
+	base int32 // the column of b[0] when segs is nil
 }
 
 // seg maps b[out:next seg's out]. A literal segment maps byte for byte from
@@ -15,10 +22,13 @@ type seg struct {
 }
 
 func literalText(b []byte, col int32) mtext {
-	return mtext{b: b, segs: []seg{{out: 0, src: col, srcEnd: col + int32(len(b)), lit: true}}}
+	return mtext{b: b, base: col}
 }
 
 func (m *mtext) segAt(i int) seg {
+	if m.segs == nil {
+		return seg{src: m.base, srcEnd: m.base + int32(len(m.b)), lit: true}
+	}
 	lo, hi := 0, len(m.segs)-1
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
@@ -33,8 +43,11 @@ func (m *mtext) segAt(i int) seg {
 
 // srcSpan maps b[i:j] back to source columns.
 func (m *mtext) srcSpan(i, j int) (int32, int32) {
-	if len(m.segs) == 0 {
-		return 0, 0
+	if m.segs == nil {
+		if j < i {
+			j = i
+		}
+		return m.base + int32(i), m.base + int32(j)
 	}
 	s := m.segAt(i)
 	start := s.src
@@ -57,6 +70,9 @@ func (m *mtext) srcSpan(i, j int) (int32, int32) {
 
 // slice returns the mapped text b[i:j].
 func (m *mtext) slice(i, j int) mtext {
+	if m.segs == nil {
+		return mtext{b: m.b[i:j], base: m.base + int32(i)}
+	}
 	out := mtext{b: m.b[i:j]}
 	for k, s := range m.segs {
 		end := len(m.b)
@@ -118,8 +134,19 @@ func (mb *mbuilder) addFrom(m *mtext, i, j int) {
 	sub := m.slice(i, j)
 	base := int32(len(mb.m.b))
 	mb.m.b = append(mb.m.b, sub.b...)
-	for _, s := range sub.segs {
+	segs := sub.segs
+	if segs == nil {
+		segs = []seg{{src: sub.base, srcEnd: sub.base + int32(len(sub.b)), lit: true}}
+	}
+	for _, s := range segs {
 		s.out += base
+		if n := len(mb.m.segs); n > 0 && s.lit {
+			last := &mb.m.segs[n-1]
+			if last.lit && last.srcEnd == s.src {
+				last.srcEnd = s.srcEnd
+				continue
+			}
+		}
 		mb.m.segs = append(mb.m.segs, s)
 	}
 }
@@ -151,6 +178,20 @@ func decomment(t mtext, legacy bool) decommented {
 	i := 0
 	for i < len(b) && isBlank(b[i]) {
 		i++
+	}
+	if t.segs == nil && bytes.IndexByte(b[i:], '"') < 0 && bytes.IndexByte(b[i:], '\\') < 0 {
+		// Fast path: no quotes or escapes, so the result is a plain slice.
+		res := decommented{comment: -1}
+		end := len(b)
+		if k := bytes.IndexAny(b[i:], "#!"); k >= 0 {
+			end = i + k
+			res.comment = t.base + int32(end)
+		}
+		for end > i && isBlank(b[end-1]) {
+			end--
+		}
+		res.text = t.slice(i, end)
+		return res
 	}
 	var mb mbuilder
 	quote := false
@@ -230,19 +271,30 @@ func isSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\f' || c == '\n' || c == '\r' || c == '\v'
 }
 
+// alias returns b as a string without copying. The lexer only aliases
+// bytes that are never modified afterwards (input buffers and texts built by
+// substitution), which is what makes this safe.
+func alias(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
 // tokenize splits a line into words and braces like keepalived's
 // alloc_strvec_r() after read_line() has split braces out: a word starting
 // with a double quote runs to the next double quote; an unquoted word ends at
-// blank space, a double quote or an unquoted brace.
-func tokenize(b []byte) []rawToken {
-	var toks []rawToken
+// blank space, a double quote or an unquoted brace. Tokens are appended to
+// out (a scratch slice) and alias b.
+func tokenize(b []byte, out []rawToken) []rawToken {
+	toks := out[:0]
 	for i := 0; i < len(b); {
 		c := b[i]
 		switch {
 		case isSpace(c):
 			i++
 		case c == '{' || c == '}':
-			toks = append(toks, rawToken{text: string(c), brace: c, i: i, j: i + 1})
+			toks = append(toks, rawToken{text: alias(b[i : i+1]), brace: c, i: i, j: i + 1})
 			i++
 		case c == '"':
 			j := i + 1
@@ -250,17 +302,17 @@ func tokenize(b []byte) []rawToken {
 				j++
 			}
 			if j >= len(b) {
-				toks = append(toks, rawToken{text: string(b[i+1:]), quoted: true, open: true, i: i, j: len(b)})
+				toks = append(toks, rawToken{text: alias(b[i+1:]), quoted: true, open: true, i: i, j: len(b)})
 				return toks
 			}
-			toks = append(toks, rawToken{text: string(b[i+1 : j]), quoted: true, i: i, j: j + 1})
+			toks = append(toks, rawToken{text: alias(b[i+1 : j]), quoted: true, i: i, j: j + 1})
 			i = j + 1
 		default:
 			j := i
 			for j < len(b) && !isSpace(b[j]) && b[j] != '"' && b[j] != '{' && b[j] != '}' {
 				j++
 			}
-			toks = append(toks, rawToken{text: string(b[i:j]), i: i, j: j})
+			toks = append(toks, rawToken{text: alias(b[i:j]), i: i, j: j})
 			i = j
 		}
 	}

@@ -103,18 +103,42 @@ type reader struct {
 	src     *Source // nil: the document
 	dir     string  // directory of the current file
 	legacy  bool    // read comments like keepalived before 2.4.0
+
+	scratch []rawToken // reused by tokenize
+	ll      logical    // reused for each logical line
 }
 
 // physLine processes one physical line, numbered ln in the current file.
 func (r *reader) physLine(raw []byte, ln int32) {
-	raw = bytes.TrimSuffix(raw, []byte{'\r'})
+	if n := len(raw); n > 0 && raw[n-1] == '\r' {
+		raw = raw[:n-1]
+	}
 	if len(raw) > MaxLineLength {
 		r.b.diag(Error, "line-too-long", Span{Pos{ln, MaxLineLength}, Pos{ln, int32(len(raw))}},
 			fmt.Sprintf("line is %d characters long; keepalived reads at most %d (2.4 and later drop the line, older releases split it)", len(raw), MaxLineLength))
 	}
-	if i := bytes.IndexByte(raw, 0); i >= 0 {
-		r.b.binaryLine(Span{Pos{ln, int32(i)}, Pos{ln, int32(i + 1)}})
-		return
+	// One pass finds what the line needs: NUL bytes, and whether the
+	// general decomment (quotes, escapes) is needed at all.
+	cut, quote, escapes := -1, false, false
+	for i, c := range raw {
+		if lineClass[c] == 0 {
+			continue
+		}
+		switch c {
+		case 0:
+			r.b.binaryLine(Span{Pos{ln, int32(i)}, Pos{ln, int32(i + 1)}})
+			return
+		case '"':
+			if cut < 0 {
+				quote = !quote
+			}
+		case '\\':
+			escapes = true
+		default: // '#', '!'
+			if cut < 0 && !quote {
+				cut = i
+			}
+		}
 	}
 	if r.openDef != "" {
 		r.continueDef(raw)
@@ -123,7 +147,13 @@ func (r *reader) physLine(raw []byte, ln int32) {
 	if len(raw) == 0 {
 		return
 	}
-	d := decomment(literalText(raw, 0), r.legacy)
+	var d decommented
+	if !escapes {
+		d = simpleDecomment(raw, cut)
+		d.unterminated = quote
+	} else {
+		d = decomment(literalText(raw, 0), r.legacy)
+	}
 	if d.comment >= 0 {
 		r.b.comment(Span{Pos{ln, d.comment}, Pos{ln, int32(len(raw))}})
 	}
@@ -141,6 +171,32 @@ func (r *reader) physLine(raw []byte, ln int32) {
 func (r *reader) lineSpan(ln int32, t mtext) Span {
 	a, b := t.srcSpan(0, len(t.b))
 	return Span{Pos{ln, a}, Pos{ln, b}}
+}
+
+// lineClass marks the bytes physLine looks for.
+var lineClass = [256]uint8{0: 1, '"': 1, '\\': 1, '#': 1, '!': 1}
+
+// simpleDecomment is decomment for a line without backslashes: the comment
+// starts at cut (the first '#' or '!' outside double quotes, or -1).
+func simpleDecomment(raw []byte, cut int) decommented {
+	res := decommented{comment: -1}
+	i := 0
+	for i < len(raw) && isBlank(raw[i]) {
+		i++
+	}
+	end := len(raw)
+	if cut >= 0 {
+		end = cut
+		res.comment = int32(cut)
+	}
+	for end > i && isBlank(raw[end-1]) {
+		end--
+	}
+	if end < i {
+		end = i
+	}
+	res.text = mtext{b: raw[i:end], base: int32(i)}
+	return res
 }
 
 // continueDef appends a line to a multi-line definition.
@@ -648,26 +704,34 @@ func (r *reader) emit(t mtext, ln int32, expanded bool) {
 			flags = Expanded
 		}
 		r.b.feed(&logical{include: &includeLine{
-			directive: Token{Text: string(t.b[:n]), Span: Span{Pos{ln, da}, Pos{ln, de}}, Flags: flags},
-			pattern:   Token{Text: string(t.b[p:]), Span: Span{Pos{ln, pa}, Pos{ln, pe}}, Flags: flags},
+			directive: Token{Text: alias(t.b[:n]), Span: Span{Pos{ln, da}, Pos{ln, de}}, Flags: flags},
+			pattern:   Token{Text: alias(t.b[p:]), Span: Span{Pos{ln, pa}, Pos{ln, pe}}, Flags: flags},
 		}})
 		return
 	}
-	raw := tokenize(t.b)
+	r.scratch = tokenize(t.b, r.scratch)
+	raw := r.scratch
 	var flags TokenFlags
 	if expanded {
 		flags = Expanded
 	}
 	undef := r.b.pendingUndef
 	r.b.pendingUndef = nil
-	start := 0
-	flush := func(end int) {
-		if end <= start {
-			return
+	for start := 0; start < len(raw); {
+		end := start + 1
+		var brace byte
+		if raw[start].brace != 0 {
+			brace = raw[start].brace
+		} else {
+			for end < len(raw) && raw[end].brace == 0 {
+				end++
+			}
 		}
-		ll := &logical{toks: make([]Token, 0, end-start), undef: undef}
+		ll := &r.ll
+		*ll = logical{toks: r.b.tokens(end - start), undef: undef, brace: brace}
 		undef = nil
-		for _, rt := range raw[start:end] {
+		for k := range raw[start:end] {
+			rt := &raw[start+k]
 			a, e := t.srcSpan(rt.i, rt.j)
 			f := flags
 			if rt.quoted {
@@ -676,23 +740,15 @@ func (r *reader) emit(t mtext, ln int32, expanded bool) {
 			if rt.open {
 				f |= Unclosed
 			}
-			ll.toks = append(ll.toks, Token{Text: rt.text, Span: Span{Pos{ln, a}, Pos{ln, e}}, Flags: f})
+			ll.toks[k] = Token{Text: rt.text, Span: Span{Pos{ln, a}, Pos{ln, e}}, Flags: f}
 		}
-		ll.text = string(t.b[raw[start].i:raw[end-1].j])
-		ll.textSpan = ll.toks[0].Span.Cover(ll.toks[len(ll.toks)-1].Span)
+		if brace == 0 {
+			ll.text = alias(t.b[raw[start].i:raw[end-1].j])
+			ll.textSpan = ll.toks[0].Span.Cover(ll.toks[len(ll.toks)-1].Span)
+		}
 		r.b.feed(ll)
+		start = end
 	}
-	for k, rt := range raw {
-		if rt.brace == 0 {
-			continue
-		}
-		flush(k)
-		a, e := t.srcSpan(rt.i, rt.j)
-		r.b.feed(&logical{brace: rt.brace, toks: []Token{{Text: rt.text, Span: Span{Pos{ln, a}, Pos{ln, e}}, Flags: flags}}, undef: undef})
-		undef = nil
-		start = k + 1
-	}
-	flush(len(raw))
 }
 
 func skipBlanksAll(b []byte, i int) int {

@@ -91,7 +91,10 @@ func lineAt(text []byte, starts []int32, n int) []byte {
 		end = int(starts[n+1]) - 1
 	}
 	line := text[start:end]
-	return bytes.TrimSuffix(line, []byte{'\r'})
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	return line
 }
 
 // Offset converts a position to a byte offset, clamped to the text.

@@ -53,14 +53,47 @@ type Node struct {
 	Keyword  Token           // the first word (for Include: the directive)
 	Args     []Token         // the other words (for Include: the pattern as one token)
 	Schema   *schema.Keyword // nil when the keyword is unknown here
-	Open     Span            // '{' when HasOpen
-	Close    Span            // '}' when HasClose
+	Open     Pos             // '{' when HasOpen
+	Close    Pos             // '}' when HasClose
 	Children []*Node         // Block and Include: the lines inside
 	Values   []*ValueLine    // ValueBlock and Include: the value lines inside
-	Files    []*IncludedFile // Include: the files read
-	Raw      string          // script-line keywords: the rest of the line as keepalived re-reads it
-	RawSpan  Span
+	ext      *nodeExt        // rarely needed fields
 }
+
+// nodeExt holds what few nodes need, keeping Node small.
+type nodeExt struct {
+	files []*IncludedFile
+	raw   string
+}
+
+// Files returns the files an include read.
+func (n *Node) Files() []*IncludedFile {
+	if n.ext == nil {
+		return nil
+	}
+	return n.ext.files
+}
+
+// Raw returns, for script-line keywords, the text after the keyword as
+// keepalived re-reads it (quotes kept).
+func (n *Node) Raw() string {
+	if n.ext == nil {
+		return ""
+	}
+	return n.ext.raw
+}
+
+// RawSpan covers the arguments.
+func (n *Node) RawSpan() Span {
+	if len(n.Args) == 0 {
+		return Span{n.Keyword.Span.End, n.Keyword.Span.End}
+	}
+	return n.Args[0].Span.Cover(n.Args[len(n.Args)-1].Span)
+}
+
+// OpenSpan and CloseSpan cover the braces.
+func (n *Node) OpenSpan() Span  { return Span{n.Open, Pos{n.Open.Line, n.Open.Col + 1}} }
+func (n *Node) CloseSpan() Span { return Span{n.Close, Pos{n.Close.Line, n.Close.Col + 1}} }
 
 // ValueLine is one line of a value block.
 type ValueLine struct {
@@ -80,10 +113,10 @@ func (n *Node) Span() Span {
 		s = s.Cover(n.Args[len(n.Args)-1].Span)
 	}
 	if n.Flags&HasOpen != 0 {
-		s = s.Cover(n.Open)
+		s = s.Cover(n.OpenSpan())
 	}
 	if n.Flags&HasClose != 0 {
-		s = s.Cover(n.Close)
+		s = s.Cover(n.CloseSpan())
 	} else {
 		for _, c := range n.Children {
 			if c.Src == n.Src {

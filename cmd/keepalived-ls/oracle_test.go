@@ -124,7 +124,7 @@ func blockStarts(file string, text []byte) map[int][]int {
 				continue
 			}
 			if n.Flags&parser.HasClose != 0 {
-				end := int(n.Close.Start.Line+base) + 1
+				end := int(n.Close.Line+base) + 1
 				out[end] = append(out[end], int(n.Keyword.Span.Start.Line+base)+1)
 			}
 			walk(n.Children, base)

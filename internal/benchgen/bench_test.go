@@ -61,3 +61,14 @@ func BenchmarkCheckLarge(b *testing.B) {
 		diagSink = analysis.Check(doc, analysis.Config{})
 	}
 }
+
+// BenchmarkCheckTextLarge is what `keepalived-ls check` does: parse and
+// check in one streaming pass.
+func BenchmarkCheckTextLarge(b *testing.B) {
+	text := large(b)
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		diagSink = analysis.NewChecker(analysis.Config{}).CheckText(largePath, text, parser.Options{})
+	}
+}

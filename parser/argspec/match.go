@@ -32,7 +32,18 @@ type Binding struct {
 
 // Match checks words (the words after the keyword) against the spec.
 func (s *Spec) Match(words []string) ([]Binding, []Problem) {
-	m := &matcher{words: words}
+	var m Matcher
+	return m.Match(s, words)
+}
+
+// Matcher matches words against specs, reusing its buffers between calls.
+// The slices it returns are valid until the next call.
+type Matcher struct{ m matcher }
+
+// Match is Spec.Match with the matcher's buffers.
+func (mm *Matcher) Match(s *Spec, words []string) ([]Binding, []Problem) {
+	m := &mm.m
+	*m = matcher{words: words, binds: m.binds[:0], probs: m.probs[:0]}
 	m.seq(s.Items)
 	if m.pos < len(words) && !m.stopped {
 		m.probs = append(m.probs, Problem{Kind: Extra, Word: m.pos,
@@ -106,8 +117,10 @@ func (m *matcher) seq(items []Item) bool {
 				m.arg(it)
 			}
 		case Alt:
-			if !m.alt(it) {
-				return false
+			for first := true; first || it.Repeat && m.more(); first = false {
+				if !m.alt(it) {
+					return false
+				}
 			}
 		}
 	}

@@ -57,6 +57,7 @@ type Keyword struct {
 	Note        string
 	Repeatable  bool
 	Older       []Variant // argument shapes of older releases, oldest cut-off first
+	Index       int       // position in All(), for tables indexed by keyword
 
 	parent   int
 	children []*Keyword
@@ -82,6 +83,7 @@ func init() {
 	Top.byName = map[string]*Keyword{}
 	for i := range generated {
 		k := &generated[i]
+		k.Index = i
 		parent := Top
 		if k.parent >= 0 {
 			parent = &generated[k.parent]
