@@ -71,8 +71,8 @@ type builder struct {
 	stack    []frame
 	floor    int // '}' may not close frames below this (inside an include)
 	nodes    []*Node
-	needBOB  *Node // a block keyword waiting for its '{'
-	rawDepth int   // keepalived's running brace count
+	needBOB  *Node        // a block keyword waiting for its '{'
+	rawDepth int          // keepalived's running brace count
 	kids     []*Node      // children of open frames, innermost last
 	vals     []*ValueLine // value lines of open frames
 
