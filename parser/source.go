@@ -91,6 +91,9 @@ func lineAt(text []byte, starts []int32, n int) []byte {
 		end = int(starts[n+1]) - 1
 	}
 	line := text[start:end]
+	if n := len(line); n > 0 && line[n-1] == '\n' {
+		line = line[:n-1] // a unit's last line keeps its newline in text
+	}
 	if n := len(line); n > 0 && line[n-1] == '\r' {
 		line = line[:n-1]
 	}
