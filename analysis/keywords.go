@@ -168,9 +168,9 @@ func (c *unitCtx) match(n *parser.Node, spec *argspec.Spec, words []string, span
 			c.add(n, W, "extra-arguments", span, fmt.Sprintf(
 				"'%s' does not take '%s': keepalived ignores the rest of the line", what, strings.Join(words[p.Word:], " ")))
 		case argspec.Invalid:
-			c.add(n, E, "invalid-value", spans[p.Word], fmt.Sprintf("invalid value for '%s': %s", what, p.Message))
+			c.add(n, E, "invalid-value", spans[p.Word], fmt.Sprintf("invalid %s for '%s': %s", argLabel(p.Arg, what), what, p.Message))
 		case argspec.Suspicious:
-			c.add(n, W, "questionable-value", spans[p.Word], fmt.Sprintf("'%s': %s", what, p.Message))
+			c.add(n, W, "questionable-value", spans[p.Word], fmt.Sprintf("%s of '%s': %s", argLabel(p.Arg, what), what, p.Message))
 		}
 	}
 	for _, b := range binds {
@@ -182,6 +182,15 @@ func (c *unitCtx) match(n *parser.Node, spec *argspec.Spec, words []string, span
 			c.syms = append(c.syms, symEvent{kind: t.Object, name: words[b.Word], src: n.Src, span: spans[b.Word]})
 		}
 	}
+}
+
+// argLabel names an argument in messages: "value" when it is the keyword's
+// own value, else its name.
+func argLabel(a *argspec.Item, what string) string {
+	if a == nil || a.Name == what || strings.HasPrefix(what, a.Name+" ") {
+		return "value"
+	}
+	return "'" + a.Name + "'"
 }
 
 // scriptWords splits a script line the way keepalived re-reads it: blanks

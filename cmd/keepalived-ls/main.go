@@ -22,6 +22,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && (len(args[0]) == 0 || args[0][0] != '-') {
 		cmd, args = args[0], args[1:]
 	}
+	if cmd == "serve" && len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+		usage(stdout)
+		return 0
+	}
 	switch cmd {
 	case "check":
 		return runCheck(args, stdin, stdout, stderr)

@@ -143,8 +143,7 @@ func (m *matcher) arg(it *Item) {
 	w := m.words[m.pos]
 	m.binds = append(m.binds, Binding{Word: m.pos, Arg: it})
 	if kind, msg := CheckValue(it.Type, w); msg != "" {
-		m.probs = append(m.probs, Problem{Kind: kind, Word: m.pos, Arg: it,
-			Message: fmt.Sprintf("%s: %s", it.Name, msg)})
+		m.probs = append(m.probs, Problem{Kind: kind, Word: m.pos, Arg: it, Message: msg})
 	}
 	m.pos++
 }

@@ -360,3 +360,34 @@ func (s *Spec) Args() []Item {
 
 // TakesNoArguments reports whether the spec accepts only an empty word list.
 func (s *Spec) TakesNoArguments() bool { return len(s.Items) == 0 }
+
+// Usage renders the spec for people: arguments as <name>, without types.
+func (s *Spec) Usage() string {
+	var render func(items []Item) string
+	render = func(items []Item) string {
+		var parts []string
+		for _, it := range items {
+			var p string
+			switch it.Kind {
+			case Arg:
+				p = "<" + it.Name + ">"
+			case Literal:
+				p = it.Literal
+			case Optional:
+				p = "[" + render(it.Seq) + "]"
+			case Alt:
+				var alts []string
+				for _, a := range it.Alts {
+					alts = append(alts, render(a))
+				}
+				p = "(" + strings.Join(alts, " | ") + ")"
+			}
+			if it.Repeat {
+				p += "..."
+			}
+			parts = append(parts, p)
+		}
+		return strings.Join(parts, " ")
+	}
+	return render(s.Items)
+}

@@ -1,0 +1,84 @@
+package server
+
+import (
+	"context"
+	"strings"
+
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+
+	"github.com/keepalived-ls/keepalived-ls/analysis"
+	"github.com/keepalived-ls/keepalived-ls/parser"
+)
+
+func init() { register(protocol.MethodTextDocumentCodeAction, request(true, (*Server).codeAction)) }
+
+// codeAction offers the quick fixes of the diagnostics in the range, and
+// source.fixAll for every safe fix of the document.
+func (s *Server) codeAction(ctx context.Context, p *protocol.CodeActionParams) (any, error) {
+	d := s.snapshot(p.TextDocument.URI)
+	if d == nil {
+		return nil, nil
+	}
+	want := func(kind protocol.CodeActionKind) bool {
+		if len(p.Context.Only) == 0 {
+			return true
+		}
+		for _, o := range p.Context.Only {
+			if kind == o || strings.HasPrefix(string(kind), string(o)+".") {
+				return true
+			}
+		}
+		return false
+	}
+	diags := s.checker(d.key).Check(d.doc)
+	actions := []protocol.CodeAction{}
+	start := s.toPos(d.doc.Line, d.doc.LineCount(), p.Range.Start)
+	end := s.toPos(d.doc.Line, d.doc.LineCount(), p.Range.End)
+	sel := parser.Span{Start: start, End: end}
+	if want(protocol.CodeActionKindQuickFix) {
+		for _, dg := range diags {
+			if dg.Src != nil || !overlaps(dg.Span, sel) {
+				continue
+			}
+			for _, f := range dg.Fixes {
+				kind := protocol.CodeActionKindQuickFix
+				preferred := f.Preferred
+				actions = append(actions, protocol.CodeAction{
+					Title:       f.Title,
+					Kind:        &kind,
+					Diagnostics: s.convert(d, nil, []parser.Diagnostic{dg}, nil),
+					IsPreferred: &preferred,
+					Edit:        s.workspaceEdit(d, f.Edits),
+				})
+			}
+		}
+	}
+	if want(protocol.CodeActionKindSourceFixAll) {
+		if edits := analysis.FixAll(diags); len(edits) > 0 {
+			kind := protocol.CodeActionKindSourceFixAll
+			actions = append(actions, protocol.CodeAction{
+				Title: "Fix all safe keepalived problems",
+				Kind:  &kind,
+				Edit:  s.workspaceEdit(d, edits),
+			})
+		}
+	}
+	return actions, nil
+}
+
+// overlaps reports whether a diagnostic touches the requested range (an
+// empty range at a diagnostic's edge counts).
+func overlaps(a, b parser.Span) bool {
+	return !b.End.Less(a.Start) && !a.End.Less(b.Start)
+}
+
+// workspaceEdit converts edits (of the document or of included files).
+func (s *Server) workspaceEdit(d *document, edits []parser.Edit) *protocol.WorkspaceEdit {
+	changes := map[uri.URI][]protocol.TextEdit{}
+	for _, e := range edits {
+		u := s.uriOf(d, e.Src)
+		changes[u] = append(changes[u], protocol.TextEdit{Range: s.fromSpan(linesOf(d.doc, e.Src), e.Span), NewText: e.NewText})
+	}
+	return &protocol.WorkspaceEdit{Changes: changes}
+}

@@ -1,0 +1,23 @@
+package server
+
+import (
+	"context"
+
+	"go.lsp.dev/protocol"
+)
+
+func init() {
+	register(protocol.MethodTextDocumentDiagnostic, request(true, (*Server).pullDiagnostics))
+}
+
+// pullDiagnostics answers textDocument/diagnostic with a full report.
+func (s *Server) pullDiagnostics(ctx context.Context, p *protocol.DocumentDiagnosticParams) (any, error) {
+	key, _ := docKey(p.TextDocument.URI)
+	_, items := s.diagnosticsOf(key)
+	if items == nil {
+		items = []protocol.Diagnostic{}
+	}
+	return &protocol.RelatedFullDocumentDiagnosticReport{
+		FullDocumentDiagnosticReport: protocol.FullDocumentDiagnosticReport{Kind: "full", Items: items},
+	}, nil
+}

@@ -1,0 +1,158 @@
+package server
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
+	"go.lsp.dev/jsonrpc2"
+	"go.uber.org/zap"
+)
+
+// maxFrame bounds one message; bigger frames are skipped.
+const maxFrame = 256 << 20
+
+// stream frames LSP messages like jsonrpc2's header stream but survives a
+// broken peer: a malformed header, invalid JSON or a message that is not
+// JSON-RPC gets an error response (or is skipped) instead of ending the
+// connection.
+type stream struct {
+	in  *bufio.Reader
+	out jsonrpc2.Stream // writes use the library's header framing
+	log *zap.Logger
+	buf []byte
+}
+
+type frameWriter interface {
+	WriteFrame(ctx context.Context, data []byte) (int64, error)
+}
+
+func newStream(rwc io.ReadWriteCloser, log *zap.Logger) *stream {
+	return &stream{in: bufio.NewReaderSize(rwc, 64<<10), out: jsonrpc2.NewHeaderStream(rwc), log: log}
+}
+
+func (s *stream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, error) {
+	return s.out.Write(ctx, msg)
+}
+
+func (s *stream) WriteFrame(ctx context.Context, data []byte) (int64, error) {
+	return s.out.(frameWriter).WriteFrame(ctx, data)
+}
+
+func (s *stream) Close() error { return s.out.Close() }
+
+func (s *stream) Read(ctx context.Context) (jsonrpc2.Message, int64, error) {
+	body, n, err := s.ReadFrame(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	msg, err := jsonrpc2.DecodeMessage(body)
+	return msg, n, err
+}
+
+// ReadFrame returns the next well-formed JSON-RPC message body.
+func (s *stream) ReadFrame(ctx context.Context) ([]byte, int64, error) {
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, 0, err
+		}
+		length, err := s.readHeader()
+		if err != nil {
+			return nil, 0, err
+		}
+		if length < 0 {
+			continue // bad header: already reported, resynchronised
+		}
+		if length > maxFrame {
+			s.log.Warn("skipping oversized message", zap.Int("bytes", length))
+			if _, err := s.in.Discard(length); err != nil {
+				return nil, 0, io.ErrUnexpectedEOF
+			}
+			s.replyError(ctx, jsonrpc2.InvalidRequest, "message too large")
+			continue
+		}
+		if cap(s.buf) < length {
+			s.buf = make([]byte, length)
+		}
+		body := s.buf[:length]
+		if _, err := io.ReadFull(s.in, body); err != nil {
+			return nil, 0, io.ErrUnexpectedEOF
+		}
+		if !jsontext.Value(body).IsValid() {
+			s.log.Warn("invalid JSON from the client", zap.ByteString("body", truncate(body)))
+			s.replyError(ctx, jsonrpc2.ParseError, "invalid JSON")
+			continue
+		}
+		if k := jsontext.Value(body).Kind(); k != '{' {
+			s.log.Warn("message is not a JSON object", zap.ByteString("body", truncate(body)))
+			s.replyError(ctx, jsonrpc2.InvalidRequest, "batches and non-object messages are not supported")
+			continue
+		}
+		if _, err := jsonrpc2.DecodeMessage(body); err != nil {
+			s.log.Warn("invalid JSON-RPC message", zap.Error(err), zap.ByteString("body", truncate(body)))
+			s.replyError(ctx, jsonrpc2.InvalidRequest, "invalid JSON-RPC message")
+			continue
+		}
+		return body, int64(length), nil
+	}
+}
+
+// readHeader reads a header block and returns the Content-Length, or -1
+// for a malformed block (which it skips).
+func (s *stream) readHeader() (int, error) {
+	length := -1
+	sawLine := false
+	for {
+		line, err := s.in.ReadString('\n')
+		if err != nil {
+			if err == io.EOF && !sawLine && line == "" {
+				return 0, io.EOF
+			}
+			return 0, io.ErrUnexpectedEOF
+		}
+		if len(line) > 8192 {
+			s.log.Warn("skipping an oversized header line")
+			continue
+		}
+		sawLine = true
+		line = strings.TrimRight(line, "\r\n")
+		if line == "" {
+			if length < 0 {
+				s.log.Warn("header block without a valid Content-Length")
+				return -1, nil
+			}
+			return length, nil
+		}
+		name, value, ok := strings.Cut(line, ":")
+		if !ok {
+			s.log.Warn("malformed header line", zap.String("line", line))
+			continue
+		}
+		if strings.EqualFold(strings.TrimSpace(name), "Content-Length") {
+			n, err := strconv.Atoi(strings.TrimSpace(value))
+			if err != nil || n <= 0 {
+				s.log.Warn("bad Content-Length", zap.String("value", value))
+				continue
+			}
+			length = n
+		}
+	}
+}
+
+func (s *stream) replyError(ctx context.Context, code jsonrpc2.Code, msg string) {
+	body := fmt.Appendf(nil, `{"jsonrpc":"2.0","id":null,"error":{"code":%d,"message":%q}}`, code, msg)
+	if _, err := s.WriteFrame(ctx, body); err != nil {
+		s.log.Debug("writing an error response failed", zap.Error(err))
+	}
+}
+
+func truncate(b []byte) []byte {
+	if len(b) > 200 {
+		return b[:200]
+	}
+	return b
+}
