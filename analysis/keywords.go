@@ -93,8 +93,14 @@ func dedupe(xs []string) []string {
 func (c *unitCtx) keyword(n *parser.Node, anc []*parser.Node) {
 	k := n.Schema
 	if !k.AvailableIn(c.cfg.Target) {
-		c.add(n, E, "unavailable-in-version", n.Keyword.Span, fmt.Sprintf(
-			"'%s' was added in keepalived %s; keepalived %s does not know it", k.Name, k.AddedText(), c.cfg.Target))
+		msg := fmt.Sprintf("'%s' was added in keepalived %s; keepalived %s does not know it", k.Name, k.AddedText(), c.cfg.Target)
+		if k.Block != schema.NoBlock && n.Flags&parser.Unavailable != 0 {
+			msg += ", so it reads the block's lines as part of the enclosing block"
+		}
+		c.add(n, E, "unavailable-in-version", n.Keyword.Span, msg)
+		if n.Flags&parser.Unavailable != 0 {
+			return
+		}
 	}
 	if k.Deprecated != "" {
 		msg := fmt.Sprintf("'%s' is deprecated: %s", k.Name, k.Deprecated)
@@ -109,6 +115,10 @@ func (c *unitCtx) keyword(n *parser.Node, anc []*parser.Node) {
 		if raw := n.Raw(); k.Quoted && raw != "" {
 			words, err := scriptWords(raw)
 			rawSpan := n.RawSpan()
+			if err == "" && len(words) > 0 {
+				// keepalived splits the command itself again into argv.
+				_, err = scriptWords(words[0])
+			}
 			if err != "" {
 				c.add(n, E, "unterminated-quote", rawSpan, err)
 			}
@@ -296,8 +306,12 @@ func (c *unitCtx) blockEnd(n *parser.Node, anc []*parser.Node) {
 			continue
 		}
 		if first, ok := seen[m.Schema]; ok {
+			which := "keepalived uses the last one"
+			if firstWins(m.Schema) {
+				which = "keepalived keeps the first one and ignores this one"
+			}
 			c.addRelated(m, W, "duplicate-keyword", m.Keyword.Span, fmt.Sprintf(
-				"'%s' is already set in this %s; keepalived uses the last one", m.Keyword.Text, n.Keyword.Text),
+				"'%s' is already set in this %s; %s", m.Keyword.Text, n.Keyword.Text, which),
 				first, "first set here")
 			continue
 		}
@@ -309,6 +323,16 @@ func (c *unitCtx) blockEnd(n *parser.Node, anc []*parser.Node) {
 }
 
 type nodeCheck func(*unitCtx, *parser.Node, []*parser.Node)
+
+// firstWins reports keywords whose repeat keepalived ignores (scripts,
+// state, digest) rather than letting it override the first.
+func firstWins(k *schema.Keyword) bool {
+	switch k.Name {
+	case "state", "digest", "quorum_up", "quorum_down":
+		return true
+	}
+	return k.Quoted && strings.HasPrefix(k.Name, "notify")
+}
 
 // keywordChecks and blockChecks hold the rules specific to one keyword
 // path; they are registered by path and looked up by keyword index.

@@ -192,6 +192,12 @@ func checkVirtualServer(c *unitCtx, n *parser.Node, _ []*parser.Node) {
 		return out
 	}
 	reals, sorry = resolve(reals, true), resolve(sorry, false)
+	for _, s := range append(append([]server(nil), reals...), sorry...) {
+		if !fwmark && vsPort > 0 && s.port != 0 && s.port != vsPort && s.effPort == vsPort && len(s.node.Args) > 1 {
+			c.add(s.node, W, "questionable-value", s.node.Args[1].Span, fmt.Sprintf(
+				"with DR or TUN the real server must use the virtual server's port: keepalived uses %d, not %d", vsPort, s.port))
+		}
+	}
 	key := func(s server) serverKey { return serverKey{s.addr, s.effPort} }
 	first := make(map[serverKey]server, len(reals))
 	for _, s := range reals {
@@ -209,10 +215,7 @@ func checkVirtualServer(c *unitCtx, n *parser.Node, _ []*parser.Node) {
 		c.addRelated(s.node, E, "duplicate-real-server", s.node.LineSpan(), msg, prev.node, "first declared here",
 			c.deleteFix(s.node, "Delete this duplicate real_server"))
 	}
-	for i, s := range sorry {
-		if i > 0 {
-			c.add(s.node, W, "duplicate-keyword", s.node.LineSpan(), "a second sorry_server replaces the first one: keepalived keeps only the last")
-		}
+	for _, s := range sorry {
 		r, ok := first[key(s)]
 		if !ok {
 			continue

@@ -26,9 +26,6 @@ func sameProblem(ds []parser.Diagnostic, d parser.Diagnostic) int {
 func TestFixesResolveTheirDiagnostic(t *testing.T) {
 	fixes := 0
 	for _, c := range ruleCases {
-		if c.bug != "" {
-			continue
-		}
 		t.Run(c.name, func(t *testing.T) {
 			before, _ := lintCase(t, c, c.text)
 			for _, d := range before {
@@ -62,7 +59,7 @@ func TestFixesResolveTheirDiagnostic(t *testing.T) {
 // fixClean at once: the result must have no diagnostic left.
 func TestPreferredFixesClean(t *testing.T) {
 	for _, c := range ruleCases {
-		if !c.fixClean || c.bug != "" {
+		if !c.fixClean {
 			continue
 		}
 		t.Run(c.name, func(t *testing.T) {

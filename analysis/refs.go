@@ -30,22 +30,15 @@ func checkSymbols(firsts []int32, results []*unitResult) []parser.Diagnostic {
 		src  *parser.Source
 		span parser.Span
 	}
-	defined := map[string]map[string]loc{}
-	all := map[string]map[string]bool{}
-	gone := map[string]map[string]string{}
+	key := func(kind, name string) string { return kind + "\x00" + name }
+	defined := map[string]loc{} // usable definitions seen so far
+	seen := map[string]loc{}    // every definition seen so far
+	gone := map[string]string{} // definitions keepalived removes, and why
+	later := map[string]bool{}  // usable definitions anywhere
 	for _, r := range results {
 		for _, s := range r.syms {
-			if s.removed != "" {
-				if gone[s.kind] == nil {
-					gone[s.kind] = map[string]string{}
-				}
-				gone[s.kind][s.name] = s.removed
-			}
-			if s.def {
-				if all[s.kind] == nil {
-					all[s.kind] = map[string]bool{}
-				}
-				all[s.kind][s.name] = true
+			if s.def && s.removed == "" {
+				later[key(s.kind, s.name)] = true
 			}
 		}
 	}
@@ -59,14 +52,9 @@ func checkSymbols(firsts []int32, results []*unitResult) []parser.Diagnostic {
 			return s
 		}
 		for _, s := range r.syms {
-			if s.removed != "" {
-				continue
-			}
+			k := key(s.kind, s.name)
 			if s.def {
-				if defined[s.kind] == nil {
-					defined[s.kind] = map[string]loc{}
-				}
-				if first, ok := defined[s.kind][s.name]; ok {
+				if first, ok := seen[k]; ok {
 					sev := W
 					if s.kind == "vrrp_instance" || s.kind == "vrrp_sync_group" {
 						sev = E
@@ -76,29 +64,37 @@ func checkSymbols(firsts []int32, results []*unitResult) []parser.Diagnostic {
 						msg = fmt.Sprintf("another vrrp_instance already creates interface '%s': keepalived ignores this name", s.name)
 					}
 					out = append(out, parser.Diagnostic{Src: s.src, Span: abs(s.src, s.span), Severity: sev, Rule: "duplicate-name",
-						Message: msg,
-						Related: []parser.Related{{Src: first.src, Span: first.span, Message: "first definition"}}})
+						Message: msg, Related: []parser.Related{{Src: first.src, Span: first.span, Message: "first definition"}}})
+					if _, usable := defined[k]; usable {
+						continue // keepalived keeps the first one
+					}
+				}
+				seen[k] = loc{s.src, abs(s.src, s.span)}
+				if s.removed != "" {
+					gone[k] = s.removed
 					continue
 				}
-				defined[s.kind][s.name] = loc{s.src, abs(s.src, s.span)}
+				defined[k] = seen[k]
 				continue
 			}
-			if _, ok := defined[s.kind][s.name]; ok {
-				if why := gone[s.kind][s.name]; why != "" {
-					out = append(out, parser.Diagnostic{Src: s.src, Span: abs(s.src, s.span), Severity: E, Rule: "undefined-reference",
-						Message: fmt.Sprintf("keepalived removes %s '%s' (%s), so this reference does nothing", s.kind, s.name, why)})
-				}
+			if _, ok := defined[k]; ok {
 				continue
 			}
-			if all[s.kind][s.name] {
-				if parseTimeKinds[s.kind] {
-					out = append(out, parser.Diagnostic{Src: s.src, Span: abs(s.src, s.span), Severity: E, Rule: "reference-before-definition",
-						Message: fmt.Sprintf("%s '%s' is defined further down: keepalived looks it up while reading, so it ignores this reference; move the definition above", s.kind, s.name)})
-				}
-				continue
+			var msg, rule string
+			switch {
+			case later[k] && parseTimeKinds[s.kind]:
+				rule = "reference-before-definition"
+				msg = fmt.Sprintf("%s '%s' is defined further down: keepalived looks it up while reading, so it ignores this reference; move the definition above", s.kind, s.name)
+			case later[k]:
+				continue // resolved after reading: order does not matter
+			case gone[k] != "":
+				rule = "undefined-reference"
+				msg = fmt.Sprintf("keepalived removes %s '%s' (%s), so this reference does nothing", s.kind, s.name, gone[k])
+			default:
+				rule = "undefined-reference"
+				msg = fmt.Sprintf("there is no %s named '%s'", s.kind, s.name)
 			}
-			out = append(out, parser.Diagnostic{Src: s.src, Span: abs(s.src, s.span), Severity: E, Rule: "undefined-reference",
-				Message: fmt.Sprintf("there is no %s named '%s'", s.kind, s.name)})
+			out = append(out, parser.Diagnostic{Src: s.src, Span: abs(s.src, s.span), Severity: E, Rule: rule, Message: msg})
 		}
 	}
 	return out

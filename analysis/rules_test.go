@@ -25,9 +25,6 @@ type ruleCase struct {
 	// fixClean: applying the preferred fix of every diagnostic gives a
 	// configuration without any diagnostic.
 	fixClean bool
-	// bug: the case fails because of a known bug: while it fails, the test
-	// is skipped with this description.
-	bug string
 }
 
 // A small valid vrrp_instance body used by many cases.
@@ -181,10 +178,18 @@ vrrp_instance VI_1 {
 		name:   "unavailable-in-version/auth_hmac-2.3.4",
 		target: "2.3.4",
 		text:   hmacConf,
+		// As in the 2.2.7 case below: 2.3.4 reads auth_hmac's lines as
+		// part of vrrp_instance, and its '}' closes the instance.
 		want: []string{
 			"unavailable-in-version error 4:5-4:14 'auth_hmac' was added in keepalived 2.4.0; keepalived 2.3.4 does not know it",
-			"unavailable-in-version error 5:9-5:12 'key' was added in keepalived 2.4.0",
-			"unavailable-in-version error 6:9-6:19 'active_key' was added in keepalived 2.4.0",
+			"unbalanced-braces error 4:15-4:16 keepalived does not know 'auth_hmac' here",
+			"unknown-keyword error 5:9-5:12 unknown keyword 'key' in 'vrrp_instance'",
+			"unknown-keyword error 6:9-6:19 unknown keyword 'active_key' in 'vrrp_instance'",
+			"unknown-keyword error 8:5-8:22 unknown keyword 'virtual_ipaddress' at the top level",
+			"unbalanced-braces error 8:23-8:24 unexpected '{'",
+			"unknown-keyword error 9:9-9:24 unknown keyword '192.168.1.10/24' at the top level",
+			"unbalanced-braces error 10:5-10:6 unexpected '}'",
+			"unbalanced-braces error 11:1-11:2 unexpected '}'",
 		},
 	},
 	{
@@ -206,11 +211,15 @@ vrrp_instance VI_1 {
 		text:   hmacConf,
 		want: []string{
 			"unavailable-in-version error 4:5-4:14 'auth_hmac' was added in keepalived 2.4.0",
-			"unavailable-in-version error 5:9-5:12 'key' was added in keepalived 2.4.0",
-			"unavailable-in-version error 6:9-6:19 'active_key' was added in keepalived 2.4.0",
+			"unbalanced-braces error 4:15-4:16 keepalived does not know 'auth_hmac' here",
+			"unknown-keyword error 5:9-5:12 unknown keyword 'key' in 'vrrp_instance'",
+			"unknown-keyword error 6:9-6:19 unknown keyword 'active_key' in 'vrrp_instance'",
 			"unknown-keyword error 8:5-8:22 unknown keyword 'virtual_ipaddress' at the top level",
+			"unbalanced-braces error 8:23-8:24 unexpected '{'",
+			"unknown-keyword error 9:9-9:24 unknown keyword '192.168.1.10/24' at the top level",
+			"unbalanced-braces error 10:5-10:6 unexpected '}'",
+			"unbalanced-braces error 11:1-11:2 unexpected '}'",
 		},
-		bug: "a block keyword unknown to the target version keeps its braces: keepalived ignores its '{', so its '}' closes the enclosing block and later lines are misread, but nothing is reported for them",
 	},
 
 	// ---------------------------------------------------------------- deprecated-keyword
@@ -584,8 +593,10 @@ virtual_server 10.0.0.1 443 {
     }
 }
 `),
-		want:     []string{"duplicate-real-server error 7:5-7:30 (the same destination 10.0.0.7:443 once keepalived fills in the port)"},
-		fixClean: true,
+		want: []string{
+			"duplicate-real-server error 7:5-7:30 (the same destination 10.0.0.7:443 once keepalived fills in the port)",
+			"questionable-value warning 7:26-7:30 keepalived uses 443, not 8443",
+		},
 	},
 	{
 		name: "duplicate-real-server/real-server-lvs_method-dr",
@@ -601,7 +612,10 @@ virtual_server 10.0.0.1 443 {
     }
 }
 `),
-		want: []string{"duplicate-real-server error 7:5-7:30 10.0.0.7:443"},
+		want: []string{
+			"duplicate-real-server error 7:5-7:30 10.0.0.7:443",
+			"questionable-value warning 7:26-7:30 keepalived uses 443, not 8443",
+		},
 	},
 	{
 		name: "duplicate-real-server/fwmark-dr-clears-ports",
@@ -726,8 +740,7 @@ virtual_server 10.0.0.1 80 {
     sorry_server 10.0.0.9 80
 }
 `),
-		want: []string{"duplicate-keyword warning 4:5-4:29 sorry_server"},
-		bug:  "a second sorry_server is reported twice (generic duplicate-keyword on the keyword and the sorry_server check on the line)",
+		want: []string{"duplicate-keyword warning 4:5-4:17 sorry_server"},
 	},
 	{
 		// keepalived 2.2.7: "(VI_1) state previously set as MASTER -
@@ -743,7 +756,6 @@ vrrp_instance VI_1 {
 `),
 		want:  []string{"duplicate-keyword warning 3:5-3:10 'state' is already set"},
 		avoid: []string{"uses the last one"},
-		bug:   "duplicate-keyword says keepalived uses the last 'state', but keepalived keeps MASTER and ignores a later 'state BACKUP'",
 	},
 	{
 		// keepalived 2.2.7: "(VI_1) notify_master script already specified
@@ -759,7 +771,6 @@ vrrp_instance VI_1 {
 `),
 		want:  []string{"duplicate-keyword warning 8:5-8:18 'notify_master' is already set"},
 		avoid: []string{"uses the last one"},
-		bug:   "duplicate-keyword says keepalived uses the last notify_master, but keepalived keeps the first notify script and ignores the second",
 	},
 	{
 		// keepalived 2.2.7: "Digest '1111...' is a duplicate".
@@ -780,7 +791,6 @@ virtual_server 10.0.0.1 80 {
 `),
 		want:  []string{"duplicate-keyword warning 8:17-8:23 'digest' is already set"},
 		avoid: []string{"uses the last one"},
-		bug:   "duplicate-keyword says keepalived uses the last digest of a url, but keepalived rejects the second digest and keeps the first",
 	},
 	{
 		name: "duplicate-keyword/repeatable-keywords",
@@ -989,7 +999,6 @@ vrrp_instance VI_1 {
 			"missing-required error 1:1-1:12 vrrp_script 'chk' has no 'script'",
 			"duplicate-name warning 4:13-4:16 vrrp_script 'chk' is already defined",
 		},
-		bug: "a reference is reported as doing nothing (undefined-reference error) when a vrrp_script without 'script' shares its name with a valid vrrp_script: keepalived removes only the invalid one and the reference works",
 	},
 	{
 		name: "undefined-reference/sync-group-member",
@@ -1162,7 +1171,6 @@ vrrp_instance VI_1 {
 		target: "2.2.7",
 		text:   intervalConf("0"),
 		want:   []string{"questionable-value warning 3:14-3:15 interval"},
-		bug:    "vrrp_script 'interval 0' is reported as invalid-value (error) although keepalived accepts it and uses 1 second (a questionable-value warning)",
 	},
 
 	// ---------------------------------------------------------------- parser rules
@@ -1203,7 +1211,6 @@ vrrp_script chk {
 }
 `),
 		want: []string{"unterminated-quote error 2:12-2:38 missing a closing '"},
-		bug:  "an unclosed single quote inside a double-quoted script command is not reported (keepalived: \"String '...': missing terminating '\" and it removes the vrrp_script)",
 	},
 	{
 		name: "line-too-long",
@@ -1416,12 +1423,7 @@ func TestRules(t *testing.T) {
 					}
 				}
 			}
-			switch {
-			case ok && c.bug != "":
-				t.Logf("the case for a known bug passes now: remove its bug mark (%s)", c.bug)
-			case !ok && c.bug != "":
-				t.Skipf("BUG: %s\n%s", c.bug, msg)
-			case !ok:
+			if !ok {
 				t.Errorf("diagnostics differ\n%s", msg)
 			}
 		})
@@ -1432,9 +1434,6 @@ func TestRules(t *testing.T) {
 func TestEveryRuleHasCases(t *testing.T) {
 	covered := map[string]bool{}
 	for _, c := range ruleCases {
-		if c.bug != "" {
-			continue
-		}
 		for _, w := range c.want {
 			covered[parseExpectation(t, w).rule] = true
 		}
@@ -1487,9 +1486,6 @@ func TestDefaultSeverities(t *testing.T) {
 		"duplicate-name": true, "missing-required": true, "sorry-server-is-real-server": true,
 	}
 	for _, c := range ruleCases {
-		if c.bug != "" {
-			continue
-		}
 		for _, w := range c.want {
 			e := parseExpectation(t, w)
 			r, _ := LookupRule(e.rule)

@@ -3,6 +3,7 @@ package analysis
 import (
 	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 
 	"github.com/keepalived-ls/keepalived-ls/parser"
@@ -26,6 +27,16 @@ func init() {
 		}
 	}
 	blockChecks["vrrp_sync_group"] = checkDuplicateEntries
+	for _, p := range []string{"vrrp_script > interval", "vrrp_script > timeout"} {
+		keywordChecks[p] = func(c *unitCtx, n *parser.Node, _ []*parser.Node) {
+			if len(n.Args) > 0 {
+				if f, err := strconv.ParseFloat(n.Args[0].Text, 64); err == nil && f == 0 {
+					c.add(n, W, "questionable-value", n.Args[0].Span, fmt.Sprintf(
+						"%s 0 is not allowed: keepalived uses 1 second instead", n.Keyword.Text))
+				}
+			}
+		}
+	}
 	keywordChecks["vrrp_instance > use_vmac"] = vmacName
 	keywordChecks["vrrp_instance > use_ipvlan"] = vmacName
 }
@@ -44,7 +55,13 @@ func (c *unitCtx) removed(n *parser.Node, kind, why string) {
 	if len(n.Args) == 0 {
 		return
 	}
-	c.syms = append(c.syms, symEvent{removed: why, kind: kind, name: n.Args[0].Text, src: n.Src, span: n.Args[0].Span})
+	for i := len(c.syms) - 1; i >= 0; i-- {
+		s := &c.syms[i]
+		if s.def && s.kind == kind && s.span == n.Args[0].Span && s.src == n.Src {
+			s.removed = why
+			return
+		}
+	}
 }
 
 func checkAuthPass(c *unitCtx, n *parser.Node, _ []*parser.Node) {

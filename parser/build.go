@@ -76,7 +76,8 @@ type builder struct {
 	kids     []*Node      // children of open frames, innermost last
 	vals     []*ValueLine // value lines of open frames
 
-	significant  bool // the last physical line had content
+	significant  bool  // the last physical line had content
+	lastUnknown  *Node // the last keyword keepalived would not know, for messages
 	pendingUndef []ParamRef
 
 	diags        []Diagnostic
@@ -171,8 +172,10 @@ func (b *builder) binaryLine(s Span) {
 
 // clean reports whether the builder is at the top level with nothing pending:
 // a unit may end here.
+// (keepalived's raw brace count only affects messages, not structure, so
+// it does not stop a unit from ending.)
 func (b *builder) clean() bool {
-	return len(b.stack) == 0 && b.needBOB == nil && b.rawDepth == 0 && b.rd.openDef == ""
+	return len(b.stack) == 0 && b.needBOB == nil && b.rd.openDef == ""
 }
 
 // semantic returns the innermost non-include frame, or nil at the top level.
@@ -211,8 +214,41 @@ func (b *builder) addValue(ll *logical) {
 	b.vals = append(b.vals, v)
 }
 
+// undefined reports $NAME references with no definition; script-line
+// keywords are exempt (their shell may mean its own variables).
+func (b *builder) undefined(ll *logical, kw *schema.Keyword) {
+	if kw != nil && kw.Quoted {
+		return
+	}
+	for _, u := range ll.undef {
+		b.diag(Warning, "undefined-parameter", u.Span, fmt.Sprintf(
+			"'%s' is not defined before this line; keepalived leaves the text as written", u.Name))
+	}
+}
+
+// unclosed reports a quoted word whose closing quote is missing, unless the
+// line already has that diagnostic or keepalived re-reads the word itself
+// (script lines since 2.3.0).
+func (b *builder) unclosed(ll *logical, kw *schema.Keyword) {
+	if b.rd.unclosed {
+		return
+	}
+	for i, t := range ll.toks {
+		if !t.Is(Unclosed) {
+			continue
+		}
+		if i > 0 && kw != nil && kw.Quoted && (b.rd.opts.Version.IsNewest() || !b.rd.opts.Version.Less(kw.QuotedSince)) {
+			return
+		}
+		b.rd.unclosed = true
+		b.diag(Error, "unterminated-quote", t.Span, "this quoted word has no closing '\"': keepalived drops the rest of the line")
+		return
+	}
+}
+
 func (b *builder) feed(ll *logical) {
 	if ll.include != nil {
+		b.undefined(ll, nil)
 		b.include(ll.include)
 		return
 	}
@@ -228,9 +264,20 @@ func (b *builder) feed(ll *logical) {
 		}
 		if b.inValues() {
 			b.addValue(ll)
+			b.diag(Error, "unbalanced-braces", tok.Span,
+				"a value block cannot contain '{': keepalived reads it as a value, and the braces of the file no longer balance")
 			return
 		}
-		b.diag(Error, "unbalanced-braces", tok.Span, "unexpected '{': no block keyword comes before it, so keepalived ignores it")
+		msg := "unexpected '{': no block keyword comes before it, so keepalived ignores it"
+		if u := b.lastUnknown; u != nil && u.Src == b.src && tok.Span.Start.Line-u.Keyword.Span.Start.Line <= 1 {
+			msg = fmt.Sprintf("unexpected '{': keepalived does not know '%s' here, so it ignores this '{' and reads the lines that follow at the top level", u.Keyword.Text)
+			if f := b.semantic(); f != nil {
+				where := "'" + f.node.Keyword.Text + "'"
+				msg = fmt.Sprintf("unexpected '{': keepalived does not know '%s' here, so it ignores this '{', reads the lines that follow as part of %s, and the matching '}' ends %s",
+					u.Keyword.Text, where, where)
+			}
+		}
+		b.diag(Error, "unbalanced-braces", tok.Span, msg)
 		return
 	case '}':
 		b.rawDepth--
@@ -252,7 +299,7 @@ func (b *builder) feed(ll *logical) {
 			}
 			return
 		}
-		if b.floor > 0 {
+		if b.floor > 0 && b.semantic() != nil {
 			b.diag(Error, "unbalanced-braces", tok.Span,
 				"this '}' would close a block opened outside this included file; keepalived-ls ignores it")
 			return
@@ -265,6 +312,8 @@ func (b *builder) feed(ll *logical) {
 		b.missingOpen(n, ll.textSpan)
 	}
 	if b.inValues() {
+		b.undefined(ll, nil)
+		b.unclosed(ll, nil)
 		b.addValue(ll)
 		return
 	}
@@ -273,22 +322,26 @@ func (b *builder) feed(ll *logical) {
 		parent = f.schema
 	}
 	kw := parent.Child(tok.Text)
+	var flags NodeFlags
 	if kw != nil {
 		tok.Text = kw.Name // share the schema's string
+		if !kw.AvailableIn(b.rd.opts.Version) {
+			// The target release does not know it: it reads like an
+			// unknown keyword (a '{' after it is unexpected).
+			flags = Unavailable
+		}
 	}
 	n := b.newNode()
-	*n = Node{Src: b.src, Keyword: tok, Args: ll.toks[1:], Schema: kw}
+	*n = Node{Src: b.src, Keyword: tok, Args: ll.toks[1:], Schema: kw, Flags: flags}
 	if len(n.Args) == 0 {
 		n.Args = nil
 	}
-	if kw == nil || !kw.Quoted {
-		for _, u := range ll.undef {
-			b.diag(Warning, "undefined-parameter", u.Span, fmt.Sprintf(
-				"'%s' is not defined before this line; keepalived leaves the text as written", u.Name))
-		}
-	}
+	b.undefined(ll, kw)
+	b.unclosed(ll, kw)
 	b.attach(n)
-	if kw == nil {
+	b.lastUnknown = nil
+	if kw == nil || flags&Unavailable != 0 {
+		b.lastUnknown = n
 		return
 	}
 	if kw.Quoted && len(n.Args) > 0 {

@@ -1,11 +1,11 @@
 package parser
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -52,6 +52,75 @@ func (OSFS) Glob(pattern string) ([]string, error) {
 
 func hasWildcard(p string) bool { return strings.ContainsAny(p, "*?[{") }
 
+// includeFlags are keepalived's strictness classes of include problems:
+// an include variant turns the problems of its classes into errors.
+type includeFlags struct {
+	read     bool // R: unreadable files, directories, executables
+	missing  bool // M: missing files or directories
+	wildcard bool // W: a wildcard that matches nothing
+	brace    bool // B: a missing {a,b} alternative
+}
+
+func flagsOf(directive string) includeFlags {
+	switch directive {
+	case "includer":
+		return includeFlags{read: true}
+	case "includem":
+		return includeFlags{read: true, missing: true}
+	case "includew":
+		return includeFlags{read: true, missing: true, wildcard: true}
+	case "includeb":
+		return includeFlags{read: true, brace: true}
+	case "includea":
+		return includeFlags{read: true, missing: true, wildcard: true, brace: true}
+	}
+	return includeFlags{}
+}
+
+func severity(strict bool, otherwise Severity) Severity {
+	if strict {
+		return Error
+	}
+	return otherwise
+}
+
+// braceAlternatives expands {a,b} groups of a glob pattern.
+func braceAlternatives(p string) []string {
+	open := strings.IndexByte(p, '{')
+	if open < 0 {
+		return []string{p}
+	}
+	depth, close := 0, -1
+	var cuts []int
+	for i := open; i < len(p) && close < 0; i++ {
+		switch p[i] {
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth == 0 {
+				close = i
+			}
+		case ',':
+			if depth == 1 {
+				cuts = append(cuts, i)
+			}
+		}
+	}
+	if close < 0 {
+		return []string{p}
+	}
+	var out []string
+	prev := open + 1
+	for _, c := range append(cuts, close) {
+		for _, rest := range braceAlternatives(p[close+1:]) {
+			out = append(out, p[:open]+p[prev:c]+rest)
+		}
+		prev = c + 1
+	}
+	return out
+}
+
 // include reads the files an include directive names, in keepalived's order,
 // feeding their lines into the current block.
 func (b *builder) include(il *includeLine) {
@@ -60,17 +129,15 @@ func (b *builder) include(il *includeLine) {
 	b.attach(n)
 	pattern := il.pattern.Text
 	span := il.pattern.Span
-	strict := il.directive.Text != "include"
-	sev := Warning
-	if strict {
-		sev = Error
-	}
+	fl := flagsOf(il.directive.Text)
+	hasBrace := strings.Contains(pattern, "{")
+	missingSev := severity(hasBrace && fl.brace || !hasBrace && fl.missing, Warning)
 	if pattern == "" {
 		b.diag(Error, "include-not-found", il.directive.Span, "include needs a file name or pattern")
 		return
 	}
 	if strings.HasPrefix(pattern, "\"") || strings.HasPrefix(pattern, "'") {
-		b.diag(sev, "include-not-found", span, fmt.Sprintf(
+		b.diag(missingSev, "include-not-found", span, fmt.Sprintf(
 			"keepalived does not remove quotes from include paths: it looks for a file literally named %s", pattern))
 		return
 	}
@@ -84,38 +151,55 @@ func (b *builder) include(il *includeLine) {
 	}
 	fsys := r.opts.fs()
 	var matches []string
-	if hasWildcard(il.pattern.Text) {
-		m, err := fsys.Glob(pattern)
-		if err != nil {
-			b.diag(sev, "include-not-found", span, fmt.Sprintf("invalid include pattern: %v", err))
-			return
-		}
-		matches = m
-		sort.Strings(matches)
-		if len(matches) == 0 {
-			if dir := wildcardBase(pattern); dir != "" {
-				if _, err := fsys.Stat(dir); err != nil {
-					b.diag(sev, "include-not-found", span, fmt.Sprintf("directory '%s' does not exist", dir))
-					return
+	missing := 0 // alternatives or directories that do not exist
+	missingDir := ""
+	for _, alt := range braceAlternatives(pattern) {
+		if hasWildcard(alt) {
+			m, err := fsys.Glob(alt)
+			if err != nil {
+				b.diag(missingSev, "include-not-found", span, fmt.Sprintf("invalid include pattern: %v", err))
+				return
+			}
+			if len(m) == 0 {
+				if dir := wildcardBase(alt); dir != "" {
+					if _, err := fsys.Stat(dir); err != nil {
+						missing++
+						if missingDir == "" {
+							missingDir = dir
+						}
+					}
 				}
 			}
-			sevNoMatch := Information
-			if d := il.directive.Text; d == "includew" || d == "includea" {
-				sevNoMatch = Error
-			}
-			b.diag(sevNoMatch, "include-no-match", span, fmt.Sprintf("no file matches '%s'", il.pattern.Text))
-			return
+			matches = append(matches, m...)
+			continue
 		}
-	} else {
-		if _, err := fsys.Stat(pattern); err != nil {
-			msg := fmt.Sprintf("included file '%s' does not exist", pattern)
-			if !errors.Is(err, fs.ErrNotExist) {
-				msg = fmt.Sprintf("cannot read included file '%s': %v", pattern, err)
-			}
-			b.diag(sev, "include-not-found", span, msg)
-			return
+		if _, err := fsys.Stat(alt); err != nil {
+			missing++
+			continue
 		}
-		matches = []string{pattern}
+		matches = append(matches, alt)
+	}
+	sort.Strings(matches)
+	matches = slices.Compact(matches)
+	switch {
+	case len(matches) == 0 && missing > 0:
+		msg := fmt.Sprintf("included file '%s' does not exist", pattern)
+		if missingDir != "" {
+			msg = fmt.Sprintf("directory '%s' does not exist", missingDir)
+		} else if hasWildcard(il.pattern.Text) {
+			msg = fmt.Sprintf("nothing matches '%s': a file in it does not exist", il.pattern.Text)
+		}
+		b.diag(missingSev, "include-not-found", span, msg)
+		return
+	case len(matches) == 0:
+		b.diag(severity(fl.wildcard, Information), "include-no-match", span, fmt.Sprintf("no file matches '%s'", il.pattern.Text))
+		return
+	case missing > 0:
+		b.diag(severity(fl.brace, Warning), "include-not-found", span, fmt.Sprintf(
+			"some alternatives of '%s' match no file", il.pattern.Text))
+		if fl.brace {
+			return // keepalived then reads none of the files
+		}
 	}
 	if len(matches) > maxIncludeFiles {
 		b.diag(Warning, "include-not-found", span, fmt.Sprintf(
@@ -125,7 +209,7 @@ func (b *builder) include(il *includeLine) {
 	b.push(frame{node: n, include: true})
 	defer b.pop()
 	for _, path := range matches {
-		b.includeFile(n, path, span)
+		b.includeFile(n, path, span, fl)
 	}
 }
 
@@ -139,20 +223,20 @@ func wildcardBase(pattern string) string {
 	return filepath.Dir(pattern[:i] + "x")
 }
 
-func (b *builder) includeFile(n *Node, path string, span Span) {
+func (b *builder) includeFile(n *Node, path string, span Span, fl includeFlags) {
 	r := b.rd
 	fsys := r.opts.fs()
 	path = filepath.Clean(path)
 	st, err := fsys.Stat(path)
 	switch {
 	case err != nil:
-		b.diag(Warning, "include-not-found", span, fmt.Sprintf("cannot read included file '%s': %v", path, err))
+		b.diag(severity(fl.read, Warning), "include-not-found", span, fmt.Sprintf("cannot read included file '%s': %v", path, err))
 		return
 	case st.IsDir():
-		b.diag(Information, "include-skipped", span, fmt.Sprintf("keepalived skips directory '%s'", path))
+		b.diag(severity(fl.read, Information), "include-skipped", span, fmt.Sprintf("keepalived skips directory '%s'", path))
 		return
 	case !st.Mode().IsRegular() || st.Mode()&0o111 != 0:
-		b.diag(Warning, "include-skipped", span, fmt.Sprintf(
+		b.diag(severity(fl.read, Warning), "include-skipped", span, fmt.Sprintf(
 			"keepalived skips '%s': it only reads regular files that are not executable", path))
 		return
 	}
@@ -173,7 +257,7 @@ func (b *builder) includeFile(n *Node, path string, span Span) {
 	}
 	text, err := fsys.ReadFile(path)
 	if err != nil {
-		b.diag(Warning, "include-not-found", span, fmt.Sprintf("cannot read included file '%s': %v", path, err))
+		b.diag(severity(fl.read, Warning), "include-not-found", span, fmt.Sprintf("cannot read included file '%s': %v", path, err))
 		return
 	}
 	src := NewSource(path, text)

@@ -83,6 +83,9 @@ func (m *mtext) slice(i, j int) mtext {
 			continue
 		}
 		ns := s
+		if s.lit && end > j {
+			ns.srcEnd = s.src + int32(j) - s.out // cut at j
+		}
 		if int(s.out) < i {
 			if s.lit {
 				ns.src += int32(i) - s.out

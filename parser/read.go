@@ -106,14 +106,20 @@ type reader struct {
 
 	scratch []rawToken // reused by tokenize
 	ll      logical    // reused for each logical line
+
+	emitted    int  // logical lines produced by the current physical line
+	overBudget bool // the limit was reported for the current physical line
+	unclosed   bool // the current physical line already has an unterminated-quote diagnostic
 }
 
 // physLine processes one physical line, numbered ln in the current file.
 func (r *reader) physLine(raw []byte, ln int32) {
+	r.emitted, r.overBudget, r.unclosed = 0, false, false
+	long := len(raw) > MaxLineLength // keepalived's buffer counts a '\r' too
 	if n := len(raw); n > 0 && raw[n-1] == '\r' {
 		raw = raw[:n-1]
 	}
-	if len(raw) > MaxLineLength {
+	if long {
 		r.b.diag(Error, "line-too-long", Span{Pos{ln, MaxLineLength}, Pos{ln, int32(len(raw))}},
 			fmt.Sprintf("line is %d characters long; keepalived reads at most %d (2.4 and later drop the line, older releases split it)", len(raw), MaxLineLength))
 	}
@@ -158,6 +164,7 @@ func (r *reader) physLine(raw []byte, ln int32) {
 		r.b.comment(Span{Pos{ln, d.comment}, Pos{ln, int32(len(raw))}})
 	}
 	if d.unterminated {
+		r.unclosed = true
 		r.b.diag(Error, "unterminated-quote", r.lineSpan(ln, d.text),
 			"this line has an odd number of double quotes: a closing '\"' is missing")
 	}
@@ -231,33 +238,56 @@ func (r *reader) logical(t mtext, ln int32, expanded bool, depth int) {
 		r.b.diag(Error, "invalid-definition", r.lineSpan(ln, t), "definitions and generators nest too deeply")
 		return
 	}
-	if len(t.b) > 0 && t.b[0] == '@' {
-		var ok bool
-		if t, ok = r.conditional(t, ln); !ok {
-			return
-		}
-	}
-	if len(t.b) > 0 && t.b[0] == '$' {
-		if r.definition(t, ln) {
-			return
-		}
-	}
-	if bytes.HasPrefix(t.b, []byte("~SEQ")) || bytes.HasPrefix(t.b, []byte("~LST")) {
-		r.generator(t, ln, depth)
-		return
-	}
 	var extra []mtext
-	if len(t.b) > 0 && t.b[0] != '~' && bytes.IndexByte(t.b, '$') >= 0 {
-		var changed bool
-		var undef []ParamRef
-		t, extra, changed, undef = r.substitute(t, ln)
-		if changed {
-			t = decomment(t, r.legacy).text
-			expanded = true
+	for first := true; ; first = false {
+		// Text after a split brace goes through all of this again, as in
+		// keepalived's read_line.
+		if len(t.b) > 0 && t.b[0] == '@' {
+			var ok bool
+			if t, ok = r.conditional(t, ln); !ok {
+				break
+			}
 		}
-		r.b.pendingUndef = append(r.b.pendingUndef, undef...)
+		if len(t.b) > 0 && t.b[0] == '$' {
+			if r.definition(t, ln) {
+				break
+			}
+		}
+		if bytes.HasPrefix(t.b, []byte("~SEQ")) || bytes.HasPrefix(t.b, []byte("~LST")) {
+			r.generator(t, ln, depth)
+			break
+		}
+		if first {
+			// Every line that yields content counts against one budget per
+			// physical line, however generators and definitions nest.
+			r.emitted++
+			if r.emitted > maxGeneratedLines {
+				if !r.overBudget {
+					r.overBudget = true
+					r.b.diag(Error, "invalid-generator", r.lineSpan(ln, t), fmt.Sprintf(
+						"this line expands to more than %d lines; keepalived-ls reads only the first %d", maxGeneratedLines, maxGeneratedLines))
+				}
+				return
+			}
+		}
+		if len(t.b) > 0 && t.b[0] != '~' && bytes.IndexByte(t.b, '$') >= 0 {
+			var changed bool
+			var undef []ParamRef
+			var more []mtext
+			t, more, changed, undef = r.substitute(t, ln)
+			if changed {
+				t = decomment(t, r.legacy).text
+				expanded = true
+			}
+			extra = append(extra, more...)
+			r.b.pendingUndef = append(r.b.pendingUndef, undef...)
+		}
+		residue, ok := r.emit(t, ln, expanded)
+		if !ok {
+			break
+		}
+		t = residue
 	}
-	r.emit(t, ln, expanded)
 	for _, e := range extra {
 		r.logical(e, ln, true, depth+1)
 	}
@@ -284,8 +314,9 @@ func (r *reader) conditional(t mtext, ln int32) (mtext, bool) {
 	for rest < len(t.b) && isBlank(t.b[rest]) {
 		rest++
 	}
+	ca, ce := t.srcSpan(0, ofs+sp)
 	r.b.conditionals = append(r.b.conditionals, Conditional{Src: r.src, ID: id, Negated: rev,
-		Span: Span{Pos{ln, 0}, Pos{ln, int32(ofs + sp)}}, Active: match != rev})
+		Span: Span{Pos{ln, ca}, Pos{ln, ce}}, Active: match != rev})
 	if match == rev {
 		r.b.inactive(r.lineSpan(ln, t))
 		return t, false
@@ -452,6 +483,9 @@ func (r *reader) substitute(t mtext, ln int32) (mtext, []mtext, bool, []ParamRef
 // an empty name when b[i:] is not a reference keepalived recognises.
 func parseRef(b []byte, i int) (name string, params []string, end int, braced bool) {
 	j := i + 1
+	if j >= len(b) {
+		return "", nil, 0, false
+	}
 	if b[j] == '{' {
 		braced = true
 		j++
@@ -500,7 +534,8 @@ func (r *reader) generator(t mtext, ln int32, depth int) {
 		r.b.diag(Error, "invalid-generator", span, err)
 		return
 	}
-	if len(sets) > maxGeneratedLines {
+	if len(sets) > maxGeneratedLines && !r.overBudget {
+		r.overBudget = true
 		r.b.diag(Error, "invalid-generator", span,
 			fmt.Sprintf("this generator produces %d lines; keepalived-ls reads at most %d", len(sets), maxGeneratedLines))
 		sets = sets[:maxGeneratedLines]
@@ -692,63 +727,101 @@ func isIncludeWord(w string) bool {
 	return false
 }
 
-// emit checks for an include and otherwise splits the line into words and
-// brace lines for the builder.
-func (r *reader) emit(t mtext, ln int32, expanded bool) {
-	if n := includeLen(t.b); n > 0 {
-		p := skipBlanksAll(t.b, n+1)
-		da, de := t.srcSpan(0, n)
-		pa, pe := t.srcSpan(p, len(t.b))
-		var flags TokenFlags
-		if expanded {
-			flags = Expanded
-		}
-		r.b.feed(&logical{include: &includeLine{
-			directive: Token{Text: alias(t.b[:n]), Span: Span{Pos{ln, da}, Pos{ln, de}}, Flags: flags},
-			pattern:   Token{Text: alias(t.b[p:]), Span: Span{Pos{ln, pa}, Pos{ln, pe}}, Flags: flags},
-		}})
-		return
-	}
-	r.scratch = tokenize(t.b, r.scratch)
-	raw := r.scratch
+// emit checks for an include and otherwise cuts the line at its first
+// brace like keepalived: the words before it, or the brace alone, are fed
+// to the builder and the rest is returned to be processed as a new line.
+func (r *reader) emit(t mtext, ln int32, expanded bool) (mtext, bool) {
 	var flags TokenFlags
 	if expanded {
 		flags = Expanded
 	}
-	undef := r.b.pendingUndef
-	r.b.pendingUndef = nil
-	for start := 0; start < len(raw); {
-		end := start + 1
-		var brace byte
-		if raw[start].brace != 0 {
-			brace = raw[start].brace
-		} else {
-			for end < len(raw) && raw[end].brace == 0 {
-				end++
-			}
-		}
-		ll := &r.ll
-		*ll = logical{toks: r.b.tokens(end - start), undef: undef, brace: brace}
-		undef = nil
-		for k := range raw[start:end] {
-			rt := &raw[start+k]
-			a, e := t.srcSpan(rt.i, rt.j)
-			f := flags
-			if rt.quoted {
-				f |= Quoted
-			}
-			if rt.open {
-				f |= Unclosed
-			}
-			ll.toks[k] = Token{Text: rt.text, Span: Span{Pos{ln, a}, Pos{ln, e}}, Flags: f}
-		}
-		if brace == 0 {
-			ll.text = alias(t.b[raw[start].i:raw[end-1].j])
-			ll.textSpan = ll.toks[0].Span.Cover(ll.toks[len(ll.toks)-1].Span)
-		}
+	if n := includeLen(t.b); n > 0 {
+		p := skipBlanksAll(t.b, n+1)
+		da, de := t.srcSpan(0, n)
+		pa, pe := t.srcSpan(p, len(t.b))
+		ll := &logical{include: &includeLine{
+			directive: Token{Text: alias(t.b[:n]), Span: Span{Pos{ln, da}, Pos{ln, de}}, Flags: flags},
+			pattern:   Token{Text: alias(t.b[p:]), Span: Span{Pos{ln, pa}, Pos{ln, pe}}, Flags: flags},
+		}, undef: r.b.pendingUndef}
+		r.b.pendingUndef = nil
 		r.b.feed(ll)
-		start = end
+		return mtext{}, false
 	}
+	p := braceAt(t.b)
+	switch {
+	case p < 0:
+		r.feedWords(t, ln, flags)
+		return mtext{}, false
+	case p == 0:
+		a, e := t.srcSpan(0, 1)
+		r.ll = logical{brace: t.b[0], toks: r.b.tokens(1), undef: r.b.pendingUndef}
+		r.b.pendingUndef = nil
+		r.ll.toks[0] = Token{Text: alias(t.b[:1]), Span: Span{Pos{ln, a}, Pos{ln, e}}, Flags: flags}
+		r.b.feed(&r.ll)
+		rest := skipBlanks(t.b, 1)
+		if rest >= len(t.b) {
+			return mtext{}, false
+		}
+		return t.slice(rest, len(t.b)), true
+	}
+	end := p
+	for end > 0 && isBlank(t.b[end-1]) {
+		end--
+	}
+	r.feedWords(t.slice(0, end), ln, flags)
+	return t.slice(p, len(t.b)), true
+}
+
+// braceAt finds where keepalived splits a line: 0 when it starts with a
+// brace, else the first brace outside double quotes; -1 for none (also
+// after an unclosed quote).
+func braceAt(b []byte) int {
+	if len(b) == 0 {
+		return -1
+	}
+	if b[0] == '{' || b[0] == '}' {
+		return 0
+	}
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '{', '}':
+			return i
+		case '"':
+			j := bytes.IndexByte(b[i+1:], '"')
+			if j < 0 {
+				return -1
+			}
+			i += j + 1
+		}
+	}
+	return -1
+}
+
+// feedWords feeds a line without braces as one logical line of words.
+func (r *reader) feedWords(t mtext, ln int32, flags TokenFlags) {
+	r.scratch = tokenize(t.b, r.scratch)
+	raw := r.scratch
+	if len(raw) == 0 {
+		return
+	}
+	ll := &r.ll
+	*ll = logical{toks: r.b.tokens(len(raw)), undef: r.b.pendingUndef}
+	r.b.pendingUndef = nil
+	for k := range raw {
+		rt := &raw[k]
+		a, e := t.srcSpan(rt.i, rt.j)
+		f := flags
+		if rt.quoted {
+			f |= Quoted
+		}
+		if rt.open {
+			f |= Unclosed
+		}
+		ll.toks[k] = Token{Text: rt.text, Span: Span{Pos{ln, a}, Pos{ln, e}}, Flags: f}
+	}
+	ll.text = alias(t.b[raw[0].i:raw[len(raw)-1].j])
+	ll.textSpan = ll.toks[0].Span.Cover(ll.toks[len(ll.toks)-1].Span)
+	r.b.feed(ll)
 }
 
 func skipBlanksAll(b []byte, i int) int {

@@ -166,8 +166,6 @@ func ByteCol(line []byte, col16 int) int {
 
 // RuneCol converts a byte column to a count of Unicode code points.
 func RuneCol(line []byte, col int) int {
-	if col > len(line) {
-		col = len(line)
-	}
+	col = max(0, min(col, len(line)))
 	return utf8.RuneCount(line[:col])
 }

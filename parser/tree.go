@@ -43,6 +43,7 @@ const (
 	HasOpen     NodeFlags = 1 << iota // the '{' is present
 	HasClose                          // the '}' is present
 	MissingOpen                       // content followed without a '{'
+	Unavailable                       // a keyword the target keepalived release does not know
 )
 
 // Node is a keyword line, a block, a value block or an include.

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -183,7 +184,10 @@ func resolve(docLine func(int) []byte, name string, d parser.Diagnostic) finding
 	}
 	line := docLine
 	if d.Src != nil {
-		file = displayPath(d.Src.Path)
+		file = d.Src.Path
+		if !filepath.IsAbs(name) {
+			file = displayPath(d.Src.Path)
+		}
 		line = d.Src.Line
 	}
 	s := d.Span
@@ -225,7 +229,7 @@ func writeSARIF(w io.Writer, all []finding) error {
 		region := sarif.NewRegion().WithStartLine(f.Line).WithStartColumn(f.col16).
 			WithEndLine(f.EndLine).WithEndColumn(f.endCol16)
 		loc := sarif.NewPhysicalLocation().
-			WithArtifactLocation(sarif.NewSimpleArtifactLocation(filepath.ToSlash(f.File))).
+			WithArtifactLocation(sarif.NewSimpleArtifactLocation((&url.URL{Path: filepath.ToSlash(f.File)}).String())).
 			WithRegion(region)
 		run.CreateResultForRule(f.Rule).
 			WithLevel(sarifLevel(f.sev)).
