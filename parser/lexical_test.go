@@ -3,7 +3,6 @@ package parser_test
 // Focused tests of keepalived's reader rules (../shared/reference/lexical.md):
 // each case parses a small text and compares a compact summary of the tree
 // and the diagnostics.
-// from keepalived; they are skipped so that the suite stays green.
 
 import (
 	"fmt"
