@@ -50,7 +50,6 @@ type fileDiags struct {
 // document itself first, then each included file.
 func (s *Server) diagnose(d *document) []fileDiags {
 	diags := s.checker(d.key).Check(d.doc)
-	origins := includeOrigins(d.doc)
 	byFile := map[*parser.Source][]parser.Diagnostic{}
 	var own []parser.Diagnostic
 	for _, dg := range diags {
@@ -66,6 +65,10 @@ func (s *Server) diagnose(d *document) []fileDiags {
 		srcs = append(srcs, src)
 	}
 	sort.Slice(srcs, func(i, j int) bool { return srcs[i].Path < srcs[j].Path })
+	var origins map[*parser.Source]*includeOrigin
+	if len(srcs) > 0 {
+		origins = includeOrigins(d.doc) // walks the whole tree: only when needed
+	}
 	for _, src := range srcs {
 		via := origins[src]
 		out = append(out, fileDiags{uri: fileURI(src.Path), key: src.Path, items: s.convert(d, src, byFile[src], via)})
