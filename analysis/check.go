@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 
@@ -11,15 +12,19 @@ import (
 	"github.com/keepalived-ls/keepalived-ls/parser/schema"
 )
 
-// Checker checks documents and caches per-unit results, so that checking a
-// new version of a document only analyses the units that changed. It is safe
-// for concurrent use.
+// Checker checks documents. Per-unit results are memoised on the units
+// themselves (they are shared between document versions), so checking a
+// new version only analyses the units that changed. It is safe for
+// concurrent use.
 type Checker struct {
 	cfg Config
 	key string
 
-	mu    sync.Mutex
-	cache map[*parser.Unit]*unitResult
+	// The cross-unit symbol check is cached: while the units with symbols
+	// are the same, its diagnostics are too (up to line shifts).
+	symMu  sync.Mutex
+	symIn  []*unitResult
+	symOut []symDiag
 }
 
 // unitResult is what a unit contributes: its own diagnostics (lines relative
@@ -31,7 +36,7 @@ type unitResult struct {
 
 // NewChecker returns a checker for one configuration.
 func NewChecker(cfg Config) *Checker {
-	return &Checker{cfg: cfg, key: cfg.key(), cache: map[*parser.Unit]*unitResult{}}
+	return &Checker{cfg: cfg, key: "analysis:" + cfg.key()}
 }
 
 // Config returns the checker's configuration.
@@ -45,32 +50,56 @@ func Check(d *parser.Doc, cfg Config) []parser.Diagnostic { return NewChecker(cf
 // included files carry their Src.
 func (c *Checker) Check(d *parser.Doc) []parser.Diagnostic {
 	units := d.Units()
-	results := make([]*unitResult, len(units))
-	c.mu.Lock()
-	fresh := make(map[*parser.Unit]*unitResult, len(units))
+	// One pass: memoised results of unchanged units; the rest analysed.
+	all := make([]*unitResult, len(units))
 	var todo []int
 	for i, u := range units {
-		if r, ok := c.cache[u]; ok {
-			results[i] = r
-			fresh[u] = r
+		if r, ok := c.cached(u); ok {
+			all[i] = r
 		} else {
 			todo = append(todo, i)
 		}
 	}
-	c.mu.Unlock()
-	analyzeAll(units, todo, results, &c.cfg)
-	for _, i := range todo {
-		fresh[units[i]] = results[i]
+	if len(todo) > 0 {
+		analyzeAll(units, todo, all, &c.cfg)
+		for _, i := range todo {
+			r := all[i]
+			units[i].Memo(c.key, func() any { return r })
+		}
 	}
-	c.mu.Lock()
-	c.cache = fresh
-	c.mu.Unlock()
-
-	firsts := make([]int32, len(units))
-	for i := range units {
-		firsts[i] = d.UnitLine(i)
+	// Only units with diagnostics or symbols matter from here on.
+	var results []*unitResult
+	var firsts []int32
+	for i, r := range all {
+		if len(r.diags) > 0 || len(r.syms) > 0 {
+			results = append(results, r)
+			firsts = append(firsts, d.UnitLine(i))
+		}
 	}
 	return c.finish(results, firsts)
+}
+
+// symbols runs the cross-unit symbol check, or reuses its last result when
+// the units with symbols have not changed.
+func (c *Checker) symbols(in []*unitResult) []symDiag {
+	c.symMu.Lock()
+	defer c.symMu.Unlock()
+	if slices.Equal(in, c.symIn) && c.symIn != nil {
+		return c.symOut
+	}
+	out := checkSymbols(in)
+	c.symIn, c.symOut = in, out
+	return out
+}
+
+// cached returns the memoised result of a unit under this configuration.
+func (c *Checker) cached(u *parser.Unit) (*unitResult, bool) {
+	v, ok := u.Peek(c.key)
+	if !ok {
+		return nil, false
+	}
+	r, ok := v.(*unitResult)
+	return r, ok
 }
 
 // CheckText checks a file without keeping its tree: each unit is analysed
@@ -107,12 +136,33 @@ func (c *Checker) CheckText(path string, text []byte, opts parser.Options) []par
 // lines, cross-unit symbol checks, rule settings and order.
 func (c *Checker) finish(results []*unitResult, firsts []int32) []parser.Diagnostic {
 	var out []parser.Diagnostic
+	var symIn []*unitResult
+	var symFirsts []int32
 	for i, r := range results {
 		for _, dg := range r.diags {
 			out = append(out, absolute(dg, firsts[i]))
 		}
+		if len(r.syms) > 0 {
+			symIn = append(symIn, r)
+			symFirsts = append(symFirsts, firsts[i])
+		}
 	}
-	out = append(out, checkSymbols(firsts, results)...)
+	for _, sd := range c.symbols(symIn) {
+		d := sd.diag
+		if d.Src == nil {
+			d.Span = d.Span.Shift(symFirsts[sd.unit])
+		}
+		if len(d.Related) > 0 {
+			rel := append([]parser.Related(nil), d.Related...)
+			for k := range rel {
+				if rel[k].Src == nil {
+					rel[k].Span = rel[k].Span.Shift(symFirsts[sd.related])
+				}
+			}
+			d.Related = rel
+		}
+		out = append(out, d)
+	}
 	kept := out[:0]
 	for _, dg := range out {
 		if c.cfg.apply(&dg) {

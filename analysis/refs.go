@@ -24,17 +24,27 @@ var parseTimeKinds = map[string]bool{
 	"bfd_instance": true, "track_group": true, "garp_group": true,
 }
 
-// checkSymbols resolves references across the whole document.
-func checkSymbols(firsts []int32, results []*unitResult) []parser.Diagnostic {
+// symDiag is a symbol diagnostic with lines relative to results[unit].
+type symDiag struct {
+	unit    int // results index the diagnostic's lines are relative to
+	related int // results index its related location's lines are relative to
+	diag    parser.Diagnostic
+}
+
+// checkSymbols resolves references across the whole document. Diagnostics
+// keep unit-relative lines (see symDiag).
+func checkSymbols(results []*unitResult) []symDiag {
 	type loc struct {
 		src  *parser.Source
 		span parser.Span
+		unit int
 	}
-	key := func(kind, name string) string { return kind + "\x00" + name }
-	defined := map[string]loc{} // usable definitions seen so far
-	seen := map[string]loc{}    // every definition seen so far
-	gone := map[string]string{} // definitions keepalived removes, and why
-	later := map[string]bool{}  // usable definitions anywhere
+	type symKey struct{ kind, name string }
+	key := func(kind, name string) symKey { return symKey{kind, name} }
+	defined := map[symKey]loc{} // usable definitions seen so far
+	seen := map[symKey]loc{}    // every definition seen so far
+	gone := map[symKey]string{} // definitions keepalived removes, and why
+	later := map[symKey]bool{}  // usable definitions anywhere
 	for _, r := range results {
 		for _, s := range r.syms {
 			if s.def && s.removed == "" {
@@ -42,15 +52,10 @@ func checkSymbols(firsts []int32, results []*unitResult) []parser.Diagnostic {
 			}
 		}
 	}
-	var out []parser.Diagnostic
+	var out []symDiag
 	for i, r := range results {
-		base := firsts[i]
-		abs := func(src *parser.Source, s parser.Span) parser.Span {
-			if src == nil {
-				return s.Shift(base)
-			}
-			return s
-		}
+		abs := func(_ *parser.Source, s parser.Span) parser.Span { return s }
+		emit := func(d parser.Diagnostic, related int) { out = append(out, symDiag{unit: i, related: related, diag: d}) }
 		for _, s := range r.syms {
 			k := key(s.kind, s.name)
 			if s.def {
@@ -63,13 +68,13 @@ func checkSymbols(firsts []int32, results []*unitResult) []parser.Diagnostic {
 					if s.kind == "vmac interface" {
 						msg = fmt.Sprintf("another vrrp_instance already creates interface '%s': keepalived ignores this name", s.name)
 					}
-					out = append(out, parser.Diagnostic{Src: s.src, Span: abs(s.src, s.span), Severity: sev, Rule: "duplicate-name",
-						Message: msg, Related: []parser.Related{{Src: first.src, Span: first.span, Message: "first definition"}}})
+					emit(parser.Diagnostic{Src: s.src, Span: abs(s.src, s.span), Severity: sev, Rule: "duplicate-name",
+						Message: msg, Related: []parser.Related{{Src: first.src, Span: first.span, Message: "first definition"}}}, first.unit)
 					if _, usable := defined[k]; usable {
 						continue // keepalived keeps the first one
 					}
 				}
-				seen[k] = loc{s.src, abs(s.src, s.span)}
+				seen[k] = loc{s.src, abs(s.src, s.span), i}
 				if s.removed != "" {
 					gone[k] = s.removed
 					continue
@@ -94,7 +99,7 @@ func checkSymbols(firsts []int32, results []*unitResult) []parser.Diagnostic {
 				rule = "undefined-reference"
 				msg = fmt.Sprintf("there is no %s named '%s'", s.kind, s.name)
 			}
-			out = append(out, parser.Diagnostic{Src: s.src, Span: abs(s.src, s.span), Severity: E, Rule: rule, Message: msg})
+			emit(parser.Diagnostic{Src: s.src, Span: abs(s.src, s.span), Severity: E, Rule: rule, Message: msg}, i)
 		}
 	}
 	return out

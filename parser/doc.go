@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/keepalived-ls/keepalived-ls/parser/schema"
@@ -54,6 +55,33 @@ type Unit struct {
 	Includes     []string // files read while parsing this unit
 
 	defsOut *defs // $NAME definitions in force after the unit
+
+	memo atomic.Pointer[memo] // one cached derived value (see Memo)
+}
+
+type memo struct {
+	key string
+	val any
+}
+
+// Memo returns a value derived from the unit (an analysis result), cached
+// on the unit under key. Units are immutable and shared between document
+// versions, so the value survives edits elsewhere. One key is kept.
+func (u *Unit) Memo(key string, compute func() any) any {
+	if m := u.memo.Load(); m != nil && m.key == key {
+		return m.val
+	}
+	v := compute()
+	u.memo.Store(&memo{key: key, val: v})
+	return v
+}
+
+// Peek returns the value memoised under key, if any.
+func (u *Unit) Peek(key string) (any, bool) {
+	if m := u.memo.Load(); m != nil && m.key == key {
+		return m.val, true
+	}
+	return nil, false
 }
 
 // appendLine adds a line to the unit's text. While lines follow each other
@@ -428,8 +456,48 @@ func (d *Doc) Edit(start, end Pos, newText []byte) *Doc {
 	units = append(units, d.units[:ua]...)
 	units = append(units, fresh...)
 	units = append(units, d.units[next:]...)
-	nd.setUnits(units)
+	// Line numbers: unchanged before the edit, shifted after it.
+	nd.units = units
+	nd.first = make([]int32, len(units))
+	copy(nd.first, d.first[:ua])
+	line, size := int32(0), 0
+	if ua > 0 {
+		line = d.first[ua-1] + int32(d.units[ua-1].LineCount())
+		size = d.sizeBefore(ua)
+	}
+	for i, u := range fresh {
+		nd.first[ua+i] = line
+		line += int32(u.LineCount())
+		size += len(u.text)
+	}
+	if next < len(d.units) {
+		shift := line - d.first[next]
+		for i := range d.units[next:] {
+			nd.first[ua+len(fresh)+i] = d.first[next+i] + shift
+		}
+		size += d.size - d.sizeBefore(next)
+	}
+	nd.lines = int(line)
+	if next < len(d.units) {
+		nd.lines = d.lines + int(line-d.first[next])
+	}
+	nd.size = size
 	return nd
+}
+
+// sizeBefore returns the bytes of the units before unit i.
+func (d *Doc) sizeBefore(i int) int {
+	n := 0
+	if i < len(d.units)/2 {
+		for _, u := range d.units[:i] {
+			n += len(u.text)
+		}
+		return n
+	}
+	for _, u := range d.units[i:] {
+		n += len(u.text)
+	}
+	return d.size - n
 }
 
 func (d *Doc) clamp(p Pos) Pos {

@@ -1,0 +1,214 @@
+// Package lspbench measures the language server the way an editor uses it:
+// open a large file, then type one character at a time and wait for the
+// diagnostics of each version.
+package lspbench
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Client speaks LSP over a byte stream with Content-Length framing.
+type Client struct {
+	w      io.Writer
+	mu     sync.Mutex
+	nextID int
+	diags  chan published
+	resps  map[int]chan json.RawMessage
+}
+
+type published struct {
+	URI     string `json:"uri"`
+	Version *int   `json:"version"`
+	Count   int
+	At      time.Time
+}
+
+// NewClient starts reading the server's messages from r.
+func NewClient(r io.Reader, w io.Writer) *Client {
+	c := &Client{w: w, diags: make(chan published, 1024), resps: map[int]chan json.RawMessage{}}
+	go c.read(bufio.NewReaderSize(r, 1<<20))
+	return c
+}
+
+func (c *Client) read(r *bufio.Reader) {
+	for {
+		n := -1
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				close(c.diags)
+				return
+			}
+			line = strings.TrimSpace(line)
+			if line == "" {
+				break
+			}
+			if v, ok := strings.CutPrefix(line, "Content-Length:"); ok {
+				n, _ = strconv.Atoi(strings.TrimSpace(v))
+			}
+		}
+		body := make([]byte, n)
+		if _, err := io.ReadFull(r, body); err != nil {
+			close(c.diags)
+			return
+		}
+		var msg struct {
+			ID     *json.RawMessage `json:"id"`
+			Method string           `json:"method"`
+			Params json.RawMessage  `json:"params"`
+			Result json.RawMessage  `json:"result"`
+		}
+		if json.Unmarshal(body, &msg) != nil {
+			continue
+		}
+		now := time.Now()
+		switch {
+		case msg.Method == "textDocument/publishDiagnostics":
+			var p struct {
+				URI         string            `json:"uri"`
+				Version     *int              `json:"version"`
+				Diagnostics []json.RawMessage `json:"diagnostics"`
+			}
+			json.Unmarshal(msg.Params, &p)
+			c.diags <- published{URI: p.URI, Version: p.Version, Count: len(p.Diagnostics), At: now}
+		case msg.Method != "" && msg.ID != nil: // a request from the server
+			c.send(map[string]any{"jsonrpc": "2.0", "id": msg.ID, "result": nil})
+		case msg.ID != nil:
+			var id int
+			json.Unmarshal(*msg.ID, &id)
+			c.mu.Lock()
+			ch := c.resps[id]
+			delete(c.resps, id)
+			c.mu.Unlock()
+			if ch != nil {
+				ch <- msg.Result
+			}
+		}
+	}
+}
+
+func (c *Client) send(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, err = fmt.Fprintf(c.w, "Content-Length: %d\r\n\r\n%s", len(b), b)
+	return err
+}
+
+// Call sends a request and waits for its result.
+func (c *Client) Call(method string, params any) (json.RawMessage, error) {
+	c.mu.Lock()
+	c.nextID++
+	id := c.nextID
+	ch := make(chan json.RawMessage, 1)
+	c.resps[id] = ch
+	c.mu.Unlock()
+	if err := c.send(map[string]any{"jsonrpc": "2.0", "id": id, "method": method, "params": params}); err != nil {
+		return nil, err
+	}
+	select {
+	case r := <-ch:
+		return r, nil
+	case <-time.After(60 * time.Second):
+		return nil, fmt.Errorf("%s: no answer", method)
+	}
+}
+
+// Notify sends a notification.
+func (c *Client) Notify(method string, params any) error {
+	return c.send(map[string]any{"jsonrpc": "2.0", "method": method, "params": params})
+}
+
+// WaitDiagnostics waits for the diagnostics of uri at version.
+func (c *Client) WaitDiagnostics(uri string, version int) (published, error) {
+	timeout := time.After(60 * time.Second)
+	for {
+		select {
+		case p, ok := <-c.diags:
+			if !ok {
+				return p, fmt.Errorf("connection closed")
+			}
+			if p.URI == uri && p.Version != nil && *p.Version == version {
+				return p, nil
+			}
+		case <-timeout:
+			return published{}, fmt.Errorf("no diagnostics for %s version %d", uri, version)
+		}
+	}
+}
+
+// Result is one measurement series.
+type Result struct {
+	Lines           int
+	Open            time.Duration // didOpen to first diagnostics
+	P50, P95, Max   time.Duration // didChange to diagnostics of that version
+	Diagnostics     int
+}
+
+// Run opens text as uri, then makes n one-character edits in the middle of
+// the file, each waited for. The server must run with debounce 0.
+func Run(c *Client, uri string, text string, n int) (Result, error) {
+	res := Result{Lines: strings.Count(text, "\n") + 1}
+	if _, err := c.Call("initialize", map[string]any{
+		"capabilities": map[string]any{"textDocument": map[string]any{"publishDiagnostics": map[string]any{"versionSupport": true}}},
+		"initializationOptions": map[string]any{"keepalived": map[string]any{"debounce": 0}},
+	}); err != nil {
+		return res, err
+	}
+	c.Notify("initialized", map[string]any{})
+	start := time.Now()
+	c.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{
+		"uri": uri, "languageId": "keepalived", "version": 1, "text": text}})
+	p, err := c.WaitDiagnostics(uri, 1)
+	if err != nil {
+		return res, err
+	}
+	res.Open = p.At.Sub(start)
+	res.Diagnostics = p.Count
+	// Type into a "weight N" line near the middle: a value that stays valid.
+	lines := strings.Split(text, "\n")
+	target := len(lines) / 2
+	for target < len(lines) && !strings.Contains(lines[target], "weight ") {
+		target++
+	}
+	col := len(lines[target])
+	var lat []time.Duration
+	for i := 0; i < n; i++ {
+		v := i + 2
+		ch := "1"
+		rng := map[string]any{"start": map[string]any{"line": target, "character": col}, "end": map[string]any{"line": target, "character": col}}
+		if i%2 == 1 { // delete what the previous edit typed
+			rng["start"] = map[string]any{"line": target, "character": col}
+			rng["end"] = map[string]any{"line": target, "character": col + 1}
+			ch = ""
+		}
+		t0 := time.Now()
+		c.Notify("textDocument/didChange", map[string]any{
+			"textDocument":   map[string]any{"uri": uri, "version": v},
+			"contentChanges": []any{map[string]any{"range": rng, "text": ch}},
+		})
+		p, err := c.WaitDiagnostics(uri, v)
+		if err != nil {
+			return res, err
+		}
+		lat = append(lat, p.At.Sub(t0))
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	res.P50 = lat[len(lat)/2]
+	res.P95 = lat[len(lat)*95/100]
+	res.Max = lat[len(lat)-1]
+	c.Call("shutdown", nil)
+	c.Notify("exit", nil)
+	return res, nil
+}
