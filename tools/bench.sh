@@ -201,6 +201,28 @@ os=$(sed -n 's/^PRETTY_NAME="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' /etc/os-release 2>/
 	echo "- $("$gnutime" --version 2>&1 | head -n1)"
 } | tee "$tmp/report.md"
 
+# --- language server -------------------------------------------------------
+echo "measuring the language server..." >&2
+{
+	echo
+	echo "## Language server: one-character edits"
+	echo
+	echo "In-process server (debounce 0), 200 edits typed into a line in the middle of the file, each waited"
+	echo "for until the diagnostics of that version arrive; resident memory of the real binary after"
+	echo "opening the large file (internal/lspbench):"
+	echo
+	echo '```'
+	KEEPALIVED_LS_BENCH=1 go test ./internal/lspbench -run 'TestKeystrokeLatency|TestMemoryAfterOpen' -count=1 -v 2>&1 |
+		sed -n 's/^ *lspbench_test.go:[0-9]*: //p'
+	echo '```'
+	echo
+	echo "## Go benchmarks"
+	echo
+	echo '```'
+	go test ./internal/benchgen -run '^$' -bench . -benchmem 2>&1 | grep -E '^Benchmark'
+	echo '```'
+} | tee -a "$tmp/report.md"
+
 if [[ -n $keep ]]; then
 	mkdir -p "$keep"
 	cp "$tmp"/report.md "$keep"/
