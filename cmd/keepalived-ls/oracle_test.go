@@ -318,3 +318,31 @@ func TestAgreesWithKeepalived(t *testing.T) {
 	}
 	t.Logf("compared %d files (%d corpus files and their mutations)", len(inputs), len(files))
 }
+
+// TestCheckNeverCrashes runs `check` over every corpus file and template
+// (Jinja, ERB and Go templates are not valid configurations, but must
+// never crash the checker) with the newest and the 2.2.7 reader.
+func TestCheckNeverCrashes(t *testing.T) {
+	shared := testenv.Shared(t)
+	var files []string
+	for _, dir := range []string{"configs", "templates"} {
+		m, _ := filepath.Glob(filepath.Join(shared, "corpus", dir, "*"))
+		files = append(files, m...)
+	}
+	for _, f := range files {
+		for _, v := range []string{"", "2.2.7"} {
+			var stdout, stderr bytes.Buffer
+			args := []string{"check", "--format", "json"}
+			if v != "" {
+				args = append(args, "--target-version", v)
+			}
+			if code := run(append(args, f), nil, &stdout, &stderr); code == 2 {
+				t.Errorf("%s: exit 2: %s", filepath.Base(f), stderr.String())
+			}
+			var fs []finding
+			if err := json.Unmarshal(stdout.Bytes(), &fs); err != nil {
+				t.Errorf("%s: bad JSON output: %v", filepath.Base(f), err)
+			}
+		}
+	}
+}
