@@ -11,7 +11,13 @@ import (
 	"github.com/keepalived-ls/keepalived-ls/parser"
 )
 
-func init() { register(protocol.MethodTextDocumentCodeAction, request(true, (*Server).codeAction)) }
+func init() {
+	register(protocol.MethodTextDocumentCodeAction, request(true, (*Server).codeAction))
+	registerCapability(func(c *protocol.ServerCapabilities, _ clientCaps) {
+		c.CodeActionProvider = &protocol.CodeActionOptions{CodeActionKinds: []protocol.CodeActionKind{
+			protocol.CodeActionKindQuickFix, protocol.CodeActionKindSourceFixAll}}
+	})
+}
 
 // codeAction offers the quick fixes of the diagnostics in the range, and
 // source.fixAll for every safe fix of the document.

@@ -9,7 +9,10 @@ import (
 	"github.com/keepalived-ls/keepalived-ls/analysis"
 )
 
-func init() { register(protocol.MethodTextDocumentHover, request(true, (*Server).hover)) }
+func init() {
+	register(protocol.MethodTextDocumentHover, request(true, (*Server).hover))
+	registerCapability(func(c *protocol.ServerCapabilities, _ clientCaps) { c.HoverProvider = protocol.Boolean(true) })
+}
 
 // hover documents the keyword, argument or $NAME under the cursor.
 func (s *Server) hover(ctx context.Context, p *protocol.HoverParams) (any, error) {

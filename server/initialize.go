@@ -94,15 +94,11 @@ func (s *Server) initialize(ctx context.Context, p *protocol.InitializeParams) (
 		Capabilities: protocol.ServerCapabilities{
 			PositionEncoding: encoding,
 			TextDocumentSync: &protocol.TextDocumentSyncOptions{OpenClose: &openClose, Change: &change},
-			HoverProvider:    protocol.Boolean(true),
-			CodeActionProvider: &protocol.CodeActionOptions{CodeActionKinds: []protocol.CodeActionKind{
-				protocol.CodeActionKindQuickFix, protocol.CodeActionKindSourceFixAll}},
 		},
 		ServerInfo: protocol.ServerInfo{Name: "keepalived-ls", Version: protocol.NewOptional(s.version)},
 	}
-	if caps.pullDiagnostics {
-		id := "keepalived-ls"
-		result.Capabilities.DiagnosticProvider = &protocol.DiagnosticOptions{Identifier: &id, InterFileDependencies: true}
+	for _, f := range capabilities {
+		f(&result.Capabilities, caps)
 	}
 	return result, nil
 }

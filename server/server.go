@@ -137,6 +137,14 @@ var handlers = map[string]handler{}
 
 func register(method string, h handler) { handlers[method] = h }
 
+// capabilities are contributed by the files that implement them, so adding
+// a feature touches only its own file.
+var capabilities []func(c *protocol.ServerCapabilities, cc clientCaps)
+
+func registerCapability(f func(c *protocol.ServerCapabilities, cc clientCaps)) {
+	capabilities = append(capabilities, f)
+}
+
 // request and notify adapt typed handler functions.
 func request[P any](async bool, f func(s *Server, ctx context.Context, p *P) (any, error)) handler {
 	return handler{async: async, call: func(s *Server, ctx context.Context, raw []byte) (any, error) {
