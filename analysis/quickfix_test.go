@@ -158,8 +158,25 @@ vrrp_instance VI_1 {
 }
 `)
 		got := fixedText(t, text, "value-list-without-braces")
-		if l := lineOf(got, 4); l != "    virtual_ipaddress { 192.168.1.10/24 }" {
-			t.Errorf("line 4 = %q", l)
+		for i, want := range []string{"    virtual_ipaddress {", "        192.168.1.10/24", "    }", "}"} {
+			if l := lineOf(got, 4+i); l != want {
+				t.Errorf("line %d = %q, want %q", 4+i, l, want)
+			}
+		}
+	})
+	t.Run("value-list-without-braces-one-entry-per-word", func(t *testing.T) {
+		text := confText(`
+vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 51
+    unicast_peer 10.0.0.2 10.0.0.3
+}
+`)
+		got := fixedText(t, text, "value-list-without-braces")
+		for i, want := range []string{"    unicast_peer {", "        10.0.0.2", "        10.0.0.3", "    }"} {
+			if l := lineOf(got, 4+i); l != want {
+				t.Errorf("line %d = %q, want %q", 4+i, l, want)
+			}
 		}
 	})
 	t.Run("duplicate-real-server-deletes-whole-lines", func(t *testing.T) {

@@ -388,9 +388,22 @@ func (b *builder) missingOpen(n *Node, at Span) {
 			Message: fmt.Sprintf("the values of '%s' must be inside braces: keepalived ignores '%s' here and reads the following lines as values up to the next '}'",
 				n.Keyword.Text, strings.Join(list, " "))}
 		if n.Src == b.src {
-			d.Fixes = []Fix{{Title: fmt.Sprintf("Write '%s { %s }'", n.Keyword.Text, strings.Join(list, " ")), Preferred: true,
-				Edits: []Edit{{Src: n.Src, Span: Span{n.Keyword.Span.End, n.Keyword.Span.End}, NewText: " {"},
-					{Src: n.Src, Span: Span{n.Args[len(n.Args)-1].Span.End, n.Args[len(n.Args)-1].Span.End}, NewText: " }"}}}}
+			// One entry when the words form a valid line of the block,
+			// else one entry per word (a list of addresses, say).
+			entries := []string{strings.Join(list, " ")}
+			if spec := n.Schema.LineSpec(); spec != nil {
+				if _, probs := spec.Match(list); len(probs) > 0 {
+					entries = list
+				}
+			}
+			indent := strings.Repeat(" ", int(n.Keyword.Span.Start.Col))
+			body := ""
+			for _, e := range entries {
+				body += "\n" + indent + "    " + e
+			}
+			d.Fixes = []Fix{{Title: fmt.Sprintf("Put the values of '%s' in braces", n.Keyword.Text), Preferred: true,
+				Edits: []Edit{{Src: n.Src, Span: Span{n.Keyword.Span.End, n.Args[len(n.Args)-1].Span.End},
+					NewText: " {" + body + "\n" + indent + "}"}}}}
 		}
 		b.diags = append(b.diags, d)
 		return

@@ -389,6 +389,9 @@ func (r *reader) builtin(name string, params []string) (string, bool) {
 		}
 		return "0", true
 	case "_ENV":
+		if r.legacy {
+			return "", false // new in keepalived 2.4.0
+		}
 		return "", true
 	case "_HASH":
 		return "#", true

@@ -41,9 +41,12 @@ func (st Settings) debounceMS() int {
 func (st Settings) config() (analysis.Config, []string) {
 	var cfg analysis.Config
 	var problems []string
-	if v, err := schema.ParseVersion(st.TargetVersion); err != nil {
+	switch v, err := schema.ParseVersion(st.TargetVersion); {
+	case err != nil:
 		problems = append(problems, err.Error())
-	} else {
+	case !v.IsNewest() && v.Less(schema.OldestKnown):
+		problems = append(problems, fmt.Sprintf("targetVersion %s is older than %s, the oldest release keepalived-ls knows; using the newest", v, schema.OldestKnown))
+	default:
 		cfg.Target = v
 	}
 	ids := make([]string, 0, len(st.Rules))

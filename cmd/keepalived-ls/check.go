@@ -64,6 +64,9 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	var cfg analysis.Config
 	v, err := schema.ParseVersion(*target)
+	if err == nil && !v.IsNewest() && v.Less(schema.OldestKnown) {
+		err = fmt.Errorf("keepalived-ls knows keepalived %s to %s; %s is older", schema.OldestKnown, schema.NewestRelease, v)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "keepalived-ls check: %v\n", err)
 		return 2
