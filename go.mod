@@ -3,6 +3,8 @@ module github.com/keepalived-ls/keepalived-ls
 go 1.26.8
 
 require (
+	github.com/BurntSushi/toml v1.6.0
+	github.com/aymanbagabas/go-udiff v0.4.1
 	github.com/bmatcuk/doublestar/v4 v4.10.4
 	github.com/go-json-experiment/json v0.0.0-20260623181947-01eb4420fa68
 	github.com/owenrumney/go-sarif/v2 v2.3.3

@@ -25,13 +25,18 @@ type Checker struct {
 	symMu  sync.Mutex
 	symIn  []*unitResult
 	symOut []symDiag
+	semIn  []*unitResult
+	semOut []symDiag
 }
 
 // unitResult is what a unit contributes: its own diagnostics (lines relative
-// to the unit) and its symbol events in document order.
+// to the unit), its symbol events and semantic facts in document order, and
+// its keepalived-ls suppression comments.
 type unitResult struct {
 	diags []parser.Diagnostic
 	syms  []symEvent
+	facts []any
+	dirs  []suppDirective
 }
 
 // NewChecker returns a checker for one configuration.
@@ -48,7 +53,13 @@ func Check(d *parser.Doc, cfg Config) []parser.Diagnostic { return NewChecker(cf
 // Check returns every diagnostic of the document and the files it includes.
 // Diagnostics of the document have Src nil and absolute lines; those of
 // included files carry their Src.
-func (c *Checker) Check(d *parser.Doc) []parser.Diagnostic {
+func (c *Checker) Check(d *parser.Doc) []parser.Diagnostic { return c.CheckWith(d, nil) }
+
+// CheckWith is Check with diagnostics from outside keepalived-ls merged in
+// (keepalived's own messages; nil when keepalived did not run): those on a
+// line where keepalived-ls reports something are dropped, the rest follow
+// the rule settings and suppression comments like the others.
+func (c *Checker) CheckWith(d *parser.Doc, external []parser.Diagnostic) []parser.Diagnostic {
 	units := d.Units()
 	// One pass: memoised results of unchanged units; the rest analysed.
 	all := make([]*unitResult, len(units))
@@ -71,12 +82,12 @@ func (c *Checker) Check(d *parser.Doc) []parser.Diagnostic {
 	var results []*unitResult
 	var firsts []int32
 	for i, r := range all {
-		if len(r.diags) > 0 || len(r.syms) > 0 {
+		if len(r.diags) > 0 || len(r.syms) > 0 || len(r.facts) > 0 || len(r.dirs) > 0 {
 			results = append(results, r)
 			firsts = append(firsts, d.UnitLine(i))
 		}
 	}
-	return c.finish(results, firsts)
+	return c.finish(results, firsts, d.Line, d.LineCount(), external)
 }
 
 // symbols runs the cross-unit symbol check, or reuses its last result when
@@ -89,6 +100,19 @@ func (c *Checker) symbols(in []*unitResult) []symDiag {
 	}
 	out := checkSymbols(in)
 	c.symIn, c.symOut = in, out
+	return out
+}
+
+// semantics runs the cross-unit semantic rules, or reuses their last result
+// when the units with facts or symbols have not changed.
+func (c *Checker) semantics(in []*unitResult) []symDiag {
+	c.symMu.Lock()
+	defer c.symMu.Unlock()
+	if slices.Equal(in, c.semIn) && c.semIn != nil {
+		return c.semOut
+	}
+	out := checkSemantics(in)
+	c.semIn, c.semOut = in, out
 	return out
 }
 
@@ -106,6 +130,11 @@ func (c *Checker) cached(u *parser.Unit) (*unitResult, bool) {
 // as soon as it is parsed and then dropped, which keeps memory small for the
 // command line. The result equals Check(parser.Parse(path, text, opts)).
 func (c *Checker) CheckText(path string, text []byte, opts parser.Options) []parser.Diagnostic {
+	return c.CheckTextWith(path, text, opts, nil)
+}
+
+// CheckTextWith is CheckText with external diagnostics (see CheckWith).
+func (c *Checker) CheckTextWith(path string, text []byte, opts parser.Options, external []parser.Diagnostic) []parser.Diagnostic {
 	type part struct {
 		results []*unitResult
 		lines   []int32
@@ -129,15 +158,26 @@ func (c *Checker) CheckText(path string, text []byte, opts parser.Options) []par
 			line += p.lines[i]
 		}
 	}
-	return c.finish(results, firsts)
+	var src *parser.Source // indexed only when a line is needed
+	docLine := func(ln int) []byte {
+		if src == nil {
+			src = parser.NewSource(path, text)
+		}
+		return src.Line(ln)
+	}
+	return c.finish(results, firsts, docLine, int(line), external)
 }
 
 // finish turns per-unit results into the document's diagnostics: absolute
-// lines, cross-unit symbol checks, rule settings and order.
-func (c *Checker) finish(results []*unitResult, firsts []int32) []parser.Diagnostic {
+// lines, cross-unit symbol and semantic checks, suppression comments, rule
+// settings, suppression quick fixes and order. docLine returns a line of
+// the document (absolute), docLines is its line count; external are
+// diagnostics from outside keepalived-ls (see CheckWith).
+func (c *Checker) finish(results []*unitResult, firsts []int32, docLine func(int) []byte, docLines int, external []parser.Diagnostic) []parser.Diagnostic {
 	var out []parser.Diagnostic
-	var symIn []*unitResult
-	var symFirsts []int32
+	var symIn, semIn []*unitResult
+	var symFirsts, semFirsts []int32
+	var dirs []*suppDirective
 	for i, r := range results {
 		for _, dg := range r.diags {
 			out = append(out, absolute(dg, firsts[i]))
@@ -146,22 +186,35 @@ func (c *Checker) finish(results []*unitResult, firsts []int32) []parser.Diagnos
 			symIn = append(symIn, r)
 			symFirsts = append(symFirsts, firsts[i])
 		}
-	}
-	for _, sd := range c.symbols(symIn) {
-		d := sd.diag
-		if d.Src == nil {
-			d.Span = d.Span.Shift(symFirsts[sd.unit])
+		if len(r.syms) > 0 || len(r.facts) > 0 {
+			semIn = append(semIn, r)
+			semFirsts = append(semFirsts, firsts[i])
 		}
-		if len(d.Related) > 0 {
-			rel := append([]parser.Related(nil), d.Related...)
-			for k := range rel {
-				if rel[k].Src == nil {
-					rel[k].Span = rel[k].Span.Shift(symFirsts[sd.related])
+		for _, d := range r.dirs {
+			// Copies: the cached directives are shared between checks.
+			dd := d
+			dd.rules = append([]suppRule(nil), d.rules...)
+			if dd.src == nil {
+				dd.line += firsts[i]
+				for k := range dd.rules {
+					dd.rules[k].span = dd.rules[k].span.Shift(firsts[i])
 				}
 			}
-			d.Related = rel
+			dirs = append(dirs, &dd)
 		}
-		out = append(out, d)
+	}
+	out = appendCrossUnit(out, c.symbols(symIn), symFirsts)
+	out = appendCrossUnit(out, c.semantics(semIn), semFirsts)
+	out = mergeExternal(out, external)
+	lines := func(src *parser.Source, ln int) []byte {
+		if src != nil {
+			return src.Line(ln)
+		}
+		return docLine(ln)
+	}
+	if len(dirs) > 0 {
+		dirs = dedupeDirectives(dirs)
+		out = suppress(out, dirs, lines, docLines, external != nil)
 	}
 	kept := out[:0]
 	for _, dg := range out {
@@ -169,8 +222,46 @@ func (c *Checker) finish(results []*unitResult, firsts []int32) []parser.Diagnos
 			kept = append(kept, dg)
 		}
 	}
+	addSuppressFixes(kept, lines)
 	SortDiagnostics(kept)
 	return kept
+}
+
+// appendCrossUnit adds the diagnostics of a cross-unit pass, making their
+// lines absolute (firsts are the first lines of the pass's input units).
+func appendCrossUnit(out []parser.Diagnostic, sds []symDiag, firsts []int32) []parser.Diagnostic {
+	for _, sd := range sds {
+		d := sd.diag
+		if d.Src == nil {
+			d.Span = d.Span.Shift(firsts[sd.unit])
+		}
+		if len(d.Related) > 0 {
+			rel := append([]parser.Related(nil), d.Related...)
+			for k := range rel {
+				if rel[k].Src == nil {
+					rel[k].Span = rel[k].Span.Shift(firsts[sd.related])
+				}
+			}
+			d.Related = rel
+		}
+		if len(d.Fixes) > 0 {
+			fixes := make([]parser.Fix, len(d.Fixes))
+			for i, f := range d.Fixes {
+				edits := make([]parser.Edit, len(f.Edits))
+				for j, e := range f.Edits {
+					if e.Src == nil {
+						e.Span = e.Span.Shift(firsts[sd.unit])
+					}
+					edits[j] = e
+				}
+				f.Edits = edits
+				fixes[i] = f
+			}
+			d.Fixes = fixes
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // absolute converts a unit-relative diagnostic of the document.
@@ -271,8 +362,14 @@ func analyzeWith(c *unitCtx, u *parser.Unit, cfg *Config) *unitResult {
 		c.anc = make([]*parser.Node, 0, 16)
 	}
 	c.walk(u.Nodes, schema.Top, c.anc[:0])
-	r := &unitResult{diags: c.out, syms: c.syms}
-	c.unit, c.out, c.syms = nil, nil, nil
+	r := &unitResult{diags: c.out, syms: c.syms, facts: c.facts}
+	if len(u.Comments) > 0 {
+		r.dirs = unitDirectives(u)
+	}
+	if len(u.Includes) > 0 {
+		r.dirs = includeDirectives(u.Nodes, map[*parser.Source]bool{}, r.dirs)
+	}
+	c.unit, c.out, c.syms, c.facts = nil, nil, nil, nil
 	return r
 }
 
@@ -288,6 +385,7 @@ type unitCtx struct {
 	anc     []*parser.Node
 	out     []parser.Diagnostic
 	syms    []symEvent
+	facts   []any
 }
 
 func (c *unitCtx) add(n *parser.Node, sev parser.Severity, rule string, span parser.Span, msg string, fixes ...parser.Fix) {

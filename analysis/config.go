@@ -60,6 +60,7 @@ func (c *Config) SetRule(id, value string) error {
 		c.Severity = map[string]parser.Severity{}
 	}
 	c.Severity[id] = s
+	delete(c.Disabled, id) // a later setting wins over an earlier "off"
 	return nil
 }
 

@@ -231,6 +231,7 @@ func checkVirtualServer(c *unitCtx, n *parser.Node, _ []*parser.Node) {
 		c.addRelated(s.node, sev, "sorry-server-is-real-server", s.node.LineSpan(), msg, r.node, "the real_server",
 			c.deleteFix(s.node, "Remove the sorry_server"), c.deleteFix(r.node, "Remove the conflicting real_server"))
 	}
+	virtualServerSemantics(c, n, vsPort, fwmark, reals)
 }
 
 func destText(k serverKey) string {

@@ -61,6 +61,25 @@ var rules = []Rule{
 	// LVS.
 	{"duplicate-real-server", E, "the same real_server appears twice in one virtual_server"},
 	{"sorry-server-is-real-server", W, "a sorry_server is also a real_server of the same virtual_server"},
+	// Semantic checks (analysis/semantic.go and friends).
+	{"unused-definition", W, "a vrrp_script, tracker, bfd_instance or virtual_server_group that nothing uses"},
+	{"duplicate-vrid", E, "two vrrp_instances use the same VRID on one interface (or the same unicast peers)"},
+	{"duplicate-vip", W, "a virtual address listed twice in one vrrp_instance or in two of them"},
+	{"state-priority-mismatch", W, "the state contradicts the priority (priority 255 as BACKUP, a MASTER below its BACKUP)"},
+	{"preemption-conflict", W, "nopreempt or preempt_delay combined with settings that cancel it"},
+	{"sync-group-too-small", W, "a vrrp_sync_group with a single instance"},
+	{"instance-in-several-sync-groups", E, "a vrrp_instance listed in more than one vrrp_sync_group"},
+	{"unicast-peer-is-self", W, "unicast_peer lists the instance's own unicast_src_ip"},
+	{"duplicate-virtual-server", W, "the same virtual_server (address, port and protocol, fwmark or group) is defined twice"},
+	{"implicit-real-server-port", I, "a real_server without a port takes the virtual server's port"},
+	{"quorum-unreachable", W, "quorum above the real servers' total weight, or hysteresis not below the quorum"},
+	{"script-security-disabled", I, "scripts are configured but enable_script_security is not set"},
+	{"relative-script-path", I, "a script is given by a relative path"},
+	{"incomplete-email-alerts", W, "mail alerts are asked for, but notification_email or smtp_server is missing"},
+	// Suppression comments.
+	{"unused-suppression", I, "a keepalived-ls: disable comment that suppresses nothing"},
+	// keepalived itself (check --with-keepalived, server runKeepalived).
+	{"keepalived-message", W, "a message of keepalived's own configuration test (keepalived -t)"},
 }
 
 var ruleByID = func() map[string]*Rule {

@@ -576,7 +576,10 @@ virtual_server 10.0.0.1 80 {
     }
 }
 `),
-		want:     []string{"duplicate-real-server error 6:5-6:28 real_server 10.0.0.5 80 is already declared in this virtual_server (the same destination 10.0.0.5:80 once keepalived fills in the port)"},
+		want: []string{
+			"implicit-real-server-port information 3:5-3:25 real_server 10.0.0.5 has no port",
+			"duplicate-real-server error 6:5-6:28 real_server 10.0.0.5 80 is already declared in this virtual_server (the same destination 10.0.0.5:80 once keepalived fills in the port)",
+		},
 		fixClean: true,
 	},
 	{
@@ -664,31 +667,31 @@ virtual_server fwmark 3 {
 	{
 		name: "sorry-server-is-real-server/newest",
 		text: sorryConf,
-		want: []string{"sorry-server-is-real-server warning 3:5-3:29 sorry_server 10.0.0.5 80 is also real_server 10.0.0.5 of this virtual_server"},
+		want: []string{"sorry-server-is-real-server warning 3:5-3:29 sorry_server 10.0.0.5 80 is also real_server 10.0.0.5 of this virtual_server", "implicit-real-server-port information 4:5-4:25 real_server 10.0.0.5 has no port: keepalived uses the virtual server's port 80"},
 	},
 	{
 		name:   "sorry-server-is-real-server/2.2.7",
 		target: "2.2.7",
 		text:   sorryConf,
-		want:   []string{"sorry-server-is-real-server warning 3:5-3:29 sorry_server 10.0.0.5 80 is also real_server 10.0.0.5"},
+		want:   []string{"sorry-server-is-real-server warning 3:5-3:29 sorry_server 10.0.0.5 80 is also real_server 10.0.0.5", "implicit-real-server-port information 4:5-4:25 real_server 10.0.0.5 has no port: keepalived uses the virtual server's port 80"},
 	},
 	{
 		name:   "sorry-server-is-real-server/2.3.0",
 		target: "2.3.0",
 		text:   sorryConf,
-		want:   []string{"sorry-server-is-real-server error 3:5-3:29 keepalived 2.3.0 can crash its checker process"},
+		want:   []string{"sorry-server-is-real-server error 3:5-3:29 keepalived 2.3.0 can crash its checker process", "implicit-real-server-port information 4:5-4:25 real_server 10.0.0.5 has no port: keepalived uses the virtual server's port 80"},
 	},
 	{
 		name:   "sorry-server-is-real-server/2.3.3",
 		target: "2.3.3",
 		text:   sorryConf,
-		want:   []string{"sorry-server-is-real-server error 3:5-3:29 keepalived 2.3.3 can crash its checker process when this virtual server is reloaded (fixed in 2.3.4)"},
+		want:   []string{"sorry-server-is-real-server error 3:5-3:29 keepalived 2.3.3 can crash its checker process when this virtual server is reloaded (fixed in 2.3.4)", "implicit-real-server-port information 4:5-4:25 real_server 10.0.0.5 has no port: keepalived uses the virtual server's port 80"},
 	},
 	{
 		name:   "sorry-server-is-real-server/2.3.4-no-longer-an-error",
 		target: "2.3.4",
 		text:   sorryConf,
-		want:   []string{"sorry-server-is-real-server warning 3:5-3:29 sorry_server 10.0.0.5 80 is also real_server 10.0.0.5"},
+		want:   []string{"sorry-server-is-real-server warning 3:5-3:29 sorry_server 10.0.0.5 80 is also real_server 10.0.0.5", "implicit-real-server-port information 4:5-4:25 real_server 10.0.0.5 has no port: keepalived uses the virtual server's port 80"},
 	},
 	{
 		name: "sorry-server-is-real-server/other-address",
@@ -701,6 +704,7 @@ virtual_server 10.0.0.1 80 {
     }
 }
 `),
+		want: []string{"implicit-real-server-port information 4:5-4:25 real_server 10.0.0.5 has no port: keepalived uses the virtual server's port 80"},
 	},
 
 	// ---------------------------------------------------------------- duplicate-keyword
@@ -1014,7 +1018,10 @@ vrrp_instance VI_1 {
     virtual_router_id 51
 ` + vipBlock + `}
 `),
-		want: []string{"undefined-reference error 4:9-4:16 there is no vrrp_instance named 'VI_NOPE'"},
+		want: []string{
+			"sync-group-too-small warning 1:17-1:19 vrrp_sync_group 'VG' has only one instance ('VI_1')",
+			"undefined-reference error 4:9-4:16 there is no vrrp_instance named 'VI_NOPE'",
+		},
 	},
 	{
 		name: "undefined-reference/resolved-after-parsing",
@@ -1035,6 +1042,7 @@ vrrp_instance VI_1 {
     }
 ` + vipBlock + `}
 `),
+		want: []string{"sync-group-too-small warning 1:17-1:19 vrrp_sync_group 'VG' has only one instance ('VI_1')"},
 	},
 
 	// ---------------------------------------------------------------- duplicate-name
@@ -1438,6 +1446,9 @@ func TestEveryRuleHasCases(t *testing.T) {
 			covered[parseExpectation(t, w).rule] = true
 		}
 	}
+	// keepalived-message comes from keepalived itself, not from Check
+	// (internal/keepalivedcheck tests it).
+	covered["keepalived-message"] = true
 	for _, r := range Rules() {
 		if !covered[r.ID] {
 			t.Errorf("rule %s has no test case in ruleCases", r.ID)
@@ -1484,6 +1495,10 @@ func TestDefaultSeverities(t *testing.T) {
 		"include-not-found": true, "include-skipped": true, "include-no-match": true,
 		// Warnings for objects keepalived tolerates, errors otherwise.
 		"duplicate-name": true, "missing-required": true, "sorry-server-is-real-server": true,
+		// Errors when both instances certainly run on one node, else warnings.
+		"duplicate-vrid": true,
+		// Information when the setting only lacks an explicit state.
+		"preemption-conflict": true,
 	}
 	for _, c := range ruleCases {
 		for _, w := range c.want {

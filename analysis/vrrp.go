@@ -26,7 +26,6 @@ func init() {
 			c.removed(n, "bfd_instance", "it has no 'neighbor_ip'")
 		}
 	}
-	blockChecks["vrrp_sync_group"] = checkDuplicateEntries
 	for _, p := range []string{"vrrp_script > interval", "vrrp_script > timeout"} {
 		keywordChecks[p] = func(c *unitCtx, n *parser.Node, _ []*parser.Node) {
 			if len(n.Args) > 0 {
@@ -151,19 +150,26 @@ func checkInstance(c *unitCtx, n *parser.Node, anc []*parser.Node) {
 		c.add(n, W, "missing-required", n.Keyword.Span, fmt.Sprintf(
 			"'%s' with unicast peers needs an 'interface': keepalived turns %s off for this instance", vmac.Keyword.Text, vmac.Keyword.Text))
 	}
-	// The instance's address family comes from its first address; VIPs
-	// of the other family are dropped.
+	// The instance's address family comes from its first address (or
+	// native_ipv6); VIPs and unicast peers of the other family are dropped.
 	fam := 0
 	for m := range n.Body {
+		if m.Schema == nil || m.Kind == parser.Include {
+			continue
+		}
 		switch m.Keyword.Text {
-		case "unicast_src_ip", "mcast_src_ip":
+		case "unicast_src_ip", "mcast_src_ip", "mcast_dst_ip":
 			if fam == 0 && len(m.Args) > 0 {
 				fam = family(m.Args[0].Text)
 			}
-		case "unicast_peer", "virtual_ipaddress":
-			if m.Schema == nil {
+		case "native_ipv6":
+			if fam == 4 {
+				c.add(m, E, "invalid-value", m.Keyword.Span,
+					"native_ipv6 in an instance that already has IPv4 addresses: keepalived ignores it (put native_ipv6 first, with IPv6 addresses only)")
 				continue
 			}
+			fam = 6
+		case "unicast_peer", "virtual_ipaddress":
 			for v := range m.AllValues {
 				if len(v.Tokens) == 0 {
 					continue
@@ -176,12 +182,18 @@ func checkInstance(c *unitCtx, n *parser.Node, anc []*parser.Node) {
 					fam = f
 					continue
 				}
-				if f != fam && m.Keyword.Text == "virtual_ipaddress" {
+				if f != fam {
 					line := &parser.Node{Src: v.Src}
-					c.add(line, E, "invalid-value", v.Tokens[0].Span, fmt.Sprintf(
-						"IPv%d address in an IPv%d instance: keepalived ignores it (put it in virtual_ipaddress_excluded or a separate instance)", f, fam))
+					if m.Keyword.Text == "virtual_ipaddress" {
+						c.add(line, E, "invalid-value", v.Tokens[0].Span, fmt.Sprintf(
+							"IPv%d address in an IPv%d instance: keepalived ignores it (put it in virtual_ipaddress_excluded or a separate instance)", f, fam))
+					} else {
+						c.add(line, E, "invalid-value", v.Tokens[0].Span, fmt.Sprintf(
+							"IPv%d unicast peer in an IPv%d instance: keepalived skips it (peers must have the instance's address family)", f, fam))
+					}
 				}
 			}
 		}
 	}
+	instanceSemantics(c, n, fam)
 }

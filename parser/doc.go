@@ -26,6 +26,10 @@ type Options struct {
 	// Version is the keepalived release whose reader to reproduce where
 	// releases differ (comment scanning before 2.4.0); zero means newest.
 	Version schema.Version
+	// IncludeRoots are directories tried, in order, for the relative
+	// includes of a document that has no directory (an unsaved buffer):
+	// the first in which the pattern matches something is used.
+	IncludeRoots []string
 }
 
 func (o *Options) fs() FS {

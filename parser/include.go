@@ -121,6 +121,25 @@ func braceAlternatives(p string) []string {
 	return out
 }
 
+// includeRoot returns the first of roots in which a relative include
+// pattern matches a file, or "".
+func includeRoot(fsys FS, roots []string, pattern string) string {
+	for _, root := range roots {
+		for _, alt := range braceAlternatives(filepath.Join(root, pattern)) {
+			if hasWildcard(alt) {
+				if m, err := fsys.Glob(alt); err == nil && len(m) > 0 {
+					return root
+				}
+				continue
+			}
+			if _, err := fsys.Stat(alt); err == nil {
+				return root
+			}
+		}
+	}
+	return ""
+}
+
 // include reads the files an include directive names, in keepalived's order,
 // feeding their lines into the current block.
 func (b *builder) include(il *includeLine) {
@@ -141,15 +160,22 @@ func (b *builder) include(il *includeLine) {
 			"keepalived does not remove quotes from include paths: it looks for a file literally named %s", pattern))
 		return
 	}
+	fsys := r.opts.fs()
 	if !filepath.IsAbs(pattern) {
-		if r.dir == "" {
-			b.diag(Information, "include-not-found", span,
-				"this relative include cannot be resolved until the file is saved: it is relative to the file's directory")
+		dir := r.dir
+		if dir == "" {
+			dir = includeRoot(fsys, r.opts.IncludeRoots, pattern)
+		}
+		if dir == "" {
+			msg := "this relative include cannot be resolved until the file is saved: it is relative to the file's directory"
+			if len(r.opts.IncludeRoots) > 0 {
+				msg = fmt.Sprintf("this relative include matches nothing in the include roots (%s); it is relative to the file's directory once saved", strings.Join(r.opts.IncludeRoots, ", "))
+			}
+			b.diag(Information, "include-not-found", span, msg)
 			return
 		}
-		pattern = filepath.Join(r.dir, pattern)
+		pattern = filepath.Join(dir, pattern)
 	}
-	fsys := r.opts.fs()
 	var matches []string
 	missing := 0 // alternatives or directories that do not exist
 	missingDir := ""

@@ -15,6 +15,7 @@ const MaxLineLength = 1022
 const (
 	maxSubstitutions   = 256   // per line: stops self-referencing definitions
 	maxGeneratedLines  = 10000 // per physical line: ~SEQ/~LST output
+	maxResidues        = 2048  // per logical line: brace splits (a 1023-byte line has fewer)
 	maxSubstitutedSize = 1023  // keepalived's buffer
 )
 
@@ -239,6 +240,7 @@ func (r *reader) logical(t mtext, ln int32, expanded bool, depth int) {
 		return
 	}
 	var extra []mtext
+	residues := 0
 	for first := true; ; first = false {
 		// Text after a split brace goes through all of this again, as in
 		// keepalived's read_line.
@@ -285,6 +287,17 @@ func (r *reader) logical(t mtext, ln int32, expanded bool, depth int) {
 		residue, ok := r.emit(t, ln, expanded)
 		if !ok {
 			break
+		}
+		// A definition can put a brace before its own reference, so the
+		// rest of the line expands again and again: bound the rounds.
+		residues++
+		if residues > maxResidues {
+			if !r.overBudget {
+				r.overBudget = true
+				r.b.diag(Error, "invalid-definition", r.lineSpan(ln, t),
+					"this line keeps expanding: a definition refers to itself after a brace")
+			}
+			return
 		}
 		t = residue
 	}

@@ -37,7 +37,7 @@ func (s *Server) codeAction(ctx context.Context, p *protocol.CodeActionParams) (
 		}
 		return false
 	}
-	diags := s.checker(d.key).Check(d.doc)
+	diags := s.contextDiagnostics(d)
 	actions := []protocol.CodeAction{}
 	start := s.toPos(d.doc.Line, d.doc.LineCount(), p.Range.Start)
 	end := s.toPos(d.doc.Line, d.doc.LineCount(), p.Range.End)
@@ -87,4 +87,43 @@ func (s *Server) workspaceEdit(d *document, edits []parser.Edit) *protocol.Works
 		changes[u] = append(changes[u], protocol.TextEdit{Range: s.fromSpan(linesOf(d.doc, e.Src), e.Span), NewText: e.NewText})
 	}
 	return &protocol.WorkspaceEdit{Changes: changes}
+}
+
+// contextDiagnostics returns the problems of a document as the client sees
+// them: for a fragment included by another open document, those found in
+// that document's context (see claimedBy), rebased on the fragment (Src
+// nil; fixes that edit other files are left out).
+func (s *Server) contextDiagnostics(d *document) []parser.Diagnostic {
+	s.mu.Lock()
+	root := s.docs[s.claimedBy(d.key)]
+	s.mu.Unlock()
+	if root == nil {
+		return s.checker(d.key).Check(d.doc)
+	}
+	var out []parser.Diagnostic
+	for _, dg := range s.checker(root.key).Check(root.doc) {
+		if dg.Src == nil || dg.Src.Path != d.key {
+			continue
+		}
+		// dg is a copy, but its slices are the checker's cache: replace
+		// them, never write through them.
+		dg.Src, dg.Related = nil, nil
+		var fixes []parser.Fix
+	fix:
+		for _, f := range dg.Fixes {
+			edits := make([]parser.Edit, len(f.Edits))
+			for i, e := range f.Edits {
+				if e.Src == nil || e.Src.Path != d.key {
+					continue fix
+				}
+				e.Src = nil
+				edits[i] = e
+			}
+			f.Edits = edits
+			fixes = append(fixes, f)
+		}
+		dg.Fixes = fixes
+		out = append(out, dg)
+	}
+	return out
 }

@@ -8,6 +8,13 @@ import (
 
 func init() {
 	register(protocol.MethodTextDocumentDiagnostic, request(true, (*Server).pullDiagnostics))
+	// Advertised only to clients that pull: the others get pushes.
+	registerCapability(func(c *protocol.ServerCapabilities, cc clientCaps) {
+		if cc.pullDiagnostics {
+			id := "keepalived-ls"
+			c.DiagnosticProvider = &protocol.DiagnosticOptions{Identifier: &id, InterFileDependencies: true}
+		}
+	})
 }
 
 // pullDiagnostics answers textDocument/diagnostic with a full report.

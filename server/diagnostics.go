@@ -32,7 +32,12 @@ func (s *Server) checker(key string) *analysis.Checker {
 	defer s.mu.Unlock()
 	c := s.checkers[key]
 	if c == nil {
-		cfg, _ := s.settings.config()
+		path := ""
+		if d := s.docs[key]; d != nil {
+			path = d.path
+		}
+		st, _ := s.docSettings(path)
+		cfg, _ := st.config()
 		c = analysis.NewChecker(cfg)
 		s.checkers[key] = c
 	}
@@ -49,7 +54,7 @@ type fileDiags struct {
 // diagnose checks a document and converts the results per file: the
 // document itself first, then each included file.
 func (s *Server) diagnose(d *document) []fileDiags {
-	diags := s.checker(d.key).Check(d.doc)
+	diags := s.checker(d.key).CheckWith(d.doc, s.keepalivedDiagnostics(d))
 	byFile := map[*parser.Source][]parser.Diagnostic{}
 	var own []parser.Diagnostic
 	for _, dg := range diags {
@@ -131,7 +136,7 @@ func (s *Server) convert(d *document, src *parser.Source, diags []parser.Diagnos
 			Range:    s.fromSpan(lines, dg.Span),
 			Severity: protocol.DiagnosticSeverity(dg.Severity),
 			Code:     protocol.String(dg.Rule),
-			Source:   protocol.NewOptional("keepalived-ls"),
+			Source:   protocol.NewOptional(diagnosticSource(dg.Rule)),
 			Message:  protocol.String(dg.Message),
 		}
 		if s.caps.codeDescription {
@@ -180,6 +185,8 @@ func (s *Server) publishFor(key string) {
 	start := time.Now()
 	files := s.diagnose(d)
 	ctx := context.Background()
+	s.pub.Lock()
+	defer s.pub.Unlock()
 	s.mu.Lock()
 	if cur := s.docs[key]; cur != d {
 		s.mu.Unlock()
@@ -222,17 +229,19 @@ func (s *Server) publishFor(key string) {
 }
 
 // claimedBy returns the key of another open document that includes key
-// (its diagnostics then come from that document's context). Callers hold
-// s.mu.
+// (its diagnostics then come from that document's context; the first by
+// key if several do). It asks the documents' current trees, not what they
+// last published: a fragment opened together with its main file must not
+// be checked on its own before the main file's first publish. Callers
+// hold s.mu.
 func (s *Server) claimedBy(key string) string {
-	for root, files := range s.included {
-		if root != key && files[key] {
-			if _, open := s.docs[root]; open {
-				return root
-			}
+	owner := ""
+	for root, d := range s.docs {
+		if root != key && (owner == "" || root < owner) && includes(d, key) {
+			owner = root
 		}
 	}
-	return ""
+	return owner
 }
 
 // publish sends textDocument/publishDiagnostics; nil items clear.

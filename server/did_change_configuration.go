@@ -19,26 +19,39 @@ func init() {
 // didChangeConfiguration takes settings pushed by the client, or asks for
 // them when the notification carries none.
 func (s *Server) didChangeConfiguration(ctx context.Context, p *protocol.DidChangeConfigurationParams) error {
+	gen := s.configChange()
 	var probe map[string]json.RawMessage
 	if json.Unmarshal(p.Settings, &probe) == nil && probe["keepalived"] != nil {
 		st, err := parseSettings(p.Settings)
 		if err != nil {
 			return err
 		}
-		go s.applySettings(st)
+		// Applied here, in order: settings pushed one after the other
+		// must end with the last one.
+		s.applySettings(gen, st)
 		return nil
 	}
 	s.mu.Lock()
 	pull := s.caps.configuration
 	s.mu.Unlock()
 	if pull {
-		go s.fetchConfiguration(jsonrpc2.DetachContext(ctx))
+		go s.fetchConfiguration(jsonrpc2.DetachContext(ctx), gen)
 	}
 	return nil
 }
 
+// configChange starts a settings change and returns its generation: only
+// the settings of the latest change are applied (an answer to an older
+// workspace/configuration request can arrive after a newer change).
+func (s *Server) configChange() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cfgGen++
+	return s.cfgGen
+}
+
 // fetchConfiguration asks the client for the "keepalived" section.
-func (s *Server) fetchConfiguration(ctx context.Context) {
+func (s *Server) fetchConfiguration(ctx context.Context, gen int) {
 	section := "keepalived"
 	var result []json.RawMessage
 	params := protocol.ConfigurationParams{Items: []protocol.ConfigurationItem{{Section: &section}}}
@@ -46,7 +59,9 @@ func (s *Server) fetchConfiguration(ctx context.Context) {
 		s.log.Info("workspace/configuration failed", zap.Error(err))
 		return
 	}
-	if len(result) == 0 {
+	// A client without settings of its own answers null: keep what the
+	// server has (the initializationOptions), do not reset to defaults.
+	if len(result) == 0 || len(result[0]) == 0 || string(result[0]) == "null" {
 		return
 	}
 	st, err := parseSettings(result[0])
@@ -54,15 +69,19 @@ func (s *Server) fetchConfiguration(ctx context.Context) {
 		s.log.Warn("bad settings from the client", zap.Error(err))
 		return
 	}
-	s.applySettings(st)
+	s.applySettings(gen, st)
 }
 
-// applySettings switches to new settings: every document is parsed and
-// checked again under them.
-func (s *Server) applySettings(st Settings) {
+// applySettings switches to new settings, unless a newer change has begun:
+// every document is parsed and checked again under them.
+func (s *Server) applySettings(gen int, st Settings) {
 	s.edit.Lock()
 	defer s.edit.Unlock()
 	s.mu.Lock()
+	if gen != s.cfgGen {
+		s.mu.Unlock()
+		return
+	}
 	same := settingsEqual(s.settings, st)
 	s.settings = st
 	s.checkers = map[string]*analysis.Checker{}
@@ -90,6 +109,17 @@ func (s *Server) applySettings(st Settings) {
 		}
 		s.mu.Unlock()
 		s.schedule(d.key)
+	}
+	// Clients that pull diagnostics only ask again when told to.
+	s.mu.Lock()
+	refresh := s.caps.pullDiagnostics && s.caps.diagnosticRefresh
+	s.mu.Unlock()
+	if refresh && len(docs) > 0 {
+		go func() {
+			if _, err := s.conn.Call(context.Background(), protocol.MethodWorkspaceDiagnosticRefresh, nil, nil); err != nil {
+				s.log.Debug("diagnostic refresh failed", zap.Error(err))
+			}
+		}()
 	}
 }
 

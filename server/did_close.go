@@ -29,6 +29,8 @@ func (s *Server) didClose(ctx context.Context, p *protocol.DidCloseTextDocumentP
 	if d == nil {
 		return nil
 	}
+	s.pub.Lock() // after a publish for d that is under way
+	defer s.pub.Unlock()
 	if !pull {
 		s.publish(ctx, d.uri, nil, nil)
 	}

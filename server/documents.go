@@ -55,10 +55,15 @@ func (o overlay) Glob(pattern string) ([]string, error) { return parser.OSFS{}.G
 // parseOptions are the parser options for a document under the current
 // settings.
 func (s *Server) parseOptions(path string) parser.Options {
-	cfg, _ := s.settings.config()
-	opts := parser.Options{ConfigID: s.settings.ConfigID, Version: cfg.Target, FS: overlay{s}}
+	st, roots := s.docSettings(path)
+	cfg, _ := st.config()
+	// A document without a path (untitled:) has no directory: its relative
+	// includes cannot be resolved (keepalived resolves them against the
+	// including file's directory, not the workspace), unless the project
+	// file names include roots to try.
+	opts := parser.Options{ConfigID: st.ConfigID, Version: cfg.Target, FS: overlay{s}}
 	if path == "" {
-		opts.Dir = s.rootDir
+		opts.IncludeRoots = roots
 	}
 	return opts
 }

@@ -11,7 +11,8 @@ func init() { register(protocol.MethodInitialize, request(false, (*Server).initi
 
 // clientCaps are the client capabilities the server acts on.
 type clientCaps struct {
-	utf8               bool // positions in UTF-8 bytes
+	structure          structCaps // folding ranges
+	utf8               bool       // positions in UTF-8 bytes
 	markdownHover      bool
 	relatedInfo        bool
 	codeDescription    bool
@@ -21,6 +22,7 @@ type clientCaps struct {
 	configuration      bool
 	watchFilesDynamic  bool
 	codeActionLiterals bool
+	nav                navCaps // completion, symbols (navigation.go)
 }
 
 func readCaps(c protocol.ClientCapabilities) clientCaps {
@@ -54,7 +56,14 @@ func readCaps(c protocol.ClientCapabilities) clientCaps {
 			cc.versionSupport = yes(p.VersionSupport)
 		}
 		cc.pullDiagnostics = td.Diagnostic != nil
+		if f := td.FoldingRange; f != nil {
+			cc.structure.lineFoldingOnly = yes(f.LineFoldingOnly)
+			if f.RangeLimit != nil {
+				cc.structure.foldingRangeLimit = *f.RangeLimit
+			}
+		}
 		cc.codeActionLiterals = td.CodeAction != nil
+		cc.nav = readNavCaps(td)
 	}
 	if w := c.Workspace; w != nil {
 		cc.configuration = yes(w.Configuration)

@@ -19,6 +19,7 @@ func (s *Server) initialized(ctx context.Context, _ *protocol.InitializedParams)
 	s.mu.Lock()
 	caps := s.caps
 	s.mu.Unlock()
+	gen := s.configChange()
 	go func() {
 		if caps.watchFilesDynamic {
 			opts, _ := json.Marshal(protocol.DidChangeWatchedFilesRegistrationOptions{
@@ -30,7 +31,7 @@ func (s *Server) initialized(ctx context.Context, _ *protocol.InitializedParams)
 			}
 		}
 		if caps.configuration {
-			s.fetchConfiguration(ctx)
+			s.fetchConfiguration(ctx, gen)
 		}
 	}()
 	return nil

@@ -40,21 +40,30 @@ type Server struct {
 	version string
 	conn    jsonrpc2.Conn
 
-	// edit serialises everything that changes documents; mu guards the
-	// fields below and is held only briefly.
+	// edit serialises everything that changes documents; pub serialises
+	// publishing (the check that a result is still current and its
+	// notification go together, so an older version, or a closed document's
+	// diagnostics, never goes out after a newer one); mu guards the fields
+	// below and is held only briefly.
 	edit     sync.Mutex
+	pub      sync.Mutex
 	mu       sync.Mutex
 	state    int
 	rootDir  string
 	caps     clientCaps
 	settings Settings
+	cfgGen   int                  // settings changes so far (see configChange)
 	docs     map[string]*document // by key(uri)
 	checkers map[string]*analysis.Checker
 	timers   map[string]*time.Timer
 	included map[string]map[string]bool    // root key -> keys of included files it published to
 	inflight map[string]context.CancelFunc // async requests by id, for $/cancelRequest
+	proj     projectState                  // project files and keepalived runs (project.go)
 	exited   chan int
-	exitOnce sync.Once
+
+	structOnce sync.Once
+	structSt   *structState // folding, semantic tokens, links
+	exitOnce   sync.Once
 }
 
 // New returns a server that is not yet connected.
@@ -220,16 +229,19 @@ func (s *Server) handle(ctx context.Context, req *jsonrpc2.Request) (result any,
 	}
 	params := req.Params()
 	if h.async && isCall {
-		jsonrpc2.Async(ctx) // params are cloned by the release
-		params = req.Params()
 		// Cancellable through $/cancelRequest. The context derives from the
-		// connection's, not from the pooled request context.
+		// connection's, not from the pooled request context. Registered
+		// before the release: once released, the read loop may already be
+		// handling the $/cancelRequest that follows.
 		id := fmt.Sprint(req.ID())
+		reqCtx := ctx
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithCancel(jsonrpc2.DetachContext(ctx))
 		s.mu.Lock()
 		s.inflight[id] = cancel
 		s.mu.Unlock()
+		jsonrpc2.Async(reqCtx) // params are cloned by the release
+		params = req.Params()
 		defer func() {
 			s.mu.Lock()
 			delete(s.inflight, id)

@@ -23,6 +23,9 @@ type Settings struct {
 	// Debounce is the delay in milliseconds between an edit and the
 	// diagnostics for it.
 	Debounce *int `json:"debounce"`
+	// RunKeepalived also runs `keepalived -t` on saved documents and shows
+	// its messages (source "keepalived").
+	RunKeepalived bool `json:"runKeepalived"`
 }
 
 const defaultDebounceMS = 30

@@ -82,7 +82,7 @@ func (s *stream) ReadFrame(ctx context.Context) ([]byte, int64, error) {
 		if _, err := io.ReadFull(s.in, body); err != nil {
 			return nil, 0, io.ErrUnexpectedEOF
 		}
-		if !jsontext.Value(body).IsValid() {
+		if !jsontext.Value(body).IsValid(validateOpts...) {
 			s.log.Warn("invalid JSON from the client", zap.ByteString("body", truncate(body)))
 			s.replyError(ctx, jsonrpc2.ParseError, "invalid JSON")
 			continue
@@ -114,12 +114,20 @@ func (s *stream) readHeader() (int, error) {
 			}
 			return 0, io.ErrUnexpectedEOF
 		}
+		sawLine = true
+		line = strings.TrimRight(line, "\r\n")
+		// After a body the server could not frame (no or a wrong
+		// Content-Length), the next header follows the skipped bytes on
+		// the same line: start over at it instead of losing every later
+		// message.
+		if i := lastIndexFold(line, "content-length:"); i > 0 {
+			s.log.Warn("skipping bytes before a header", zap.ByteString("bytes", truncate([]byte(line[:i]))))
+			line, length = line[i:], -1
+		}
 		if len(line) > 8192 {
 			s.log.Warn("skipping an oversized header line")
 			continue
 		}
-		sawLine = true
-		line = strings.TrimRight(line, "\r\n")
 		if line == "" {
 			if length < 0 {
 				s.log.Warn("header block without a valid Content-Length")
@@ -148,6 +156,22 @@ func (s *stream) replyError(ctx context.Context, code jsonrpc2.Code, msg string)
 	if _, err := s.WriteFrame(ctx, body); err != nil {
 		s.log.Debug("writing an error response failed", zap.Error(err))
 	}
+}
+
+// validateOpts accept what the protocol decoder accepts (it replaces
+// invalid UTF-8 and takes the last of duplicate names): stricter checks
+// here would drop messages the rest of the stack handles.
+var validateOpts = []jsontext.Options{jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true)}
+
+// lastIndexFold is strings.LastIndex ignoring case.
+func lastIndexFold(s, substr string) int {
+	n := len(substr)
+	for i := len(s) - n; i >= 0; i-- {
+		if strings.EqualFold(s[i:i+n], substr) {
+			return i
+		}
+	}
+	return -1
 }
 
 func truncate(b []byte) []byte {

@@ -15,6 +15,7 @@ import (
 	"github.com/owenrumney/go-sarif/v2/sarif"
 
 	"github.com/keepalived-ls/keepalived-ls/analysis"
+	"github.com/keepalived-ls/keepalived-ls/internal/project"
 	"github.com/keepalived-ls/keepalived-ls/parser"
 	"github.com/keepalived-ls/keepalived-ls/parser/schema"
 )
@@ -49,9 +50,13 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	configID := fs.String("config-id", "", "config id for @ID lines (keepalived -i)")
 	var rules ruleFlags
 	fs.Var(&rules, "rule", "RULE=SEVERITY or RULE=off (repeatable)")
+	projectFile := fs.String("config", "", "project file to use instead of the nearest "+project.FileName)
+	withKeepalived := fs.Bool("with-keepalived", false, "also run keepalived -t on each file and show its messages")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if fs.NArg() == 0 {
 		fmt.Fprintln(stderr, "keepalived-ls check: no files given (use - for stdin)")
 		return 2
@@ -61,6 +66,18 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	default:
 		fmt.Fprintf(stderr, "keepalived-ls check: unknown format %q (text, json or sarif)\n", *format)
 		return 2
+	}
+	flags := checkFlags{configID: *configID, configIDSet: set["config-id"], targetSet: set["target-version"]}
+	if *projectFile != "" {
+		abs, err := filepath.Abs(*projectFile)
+		if err == nil {
+			_, err = project.LoadFile(abs)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "keepalived-ls check: --config: %v\n", err)
+			return 2
+		}
+		flags.projectFile = abs
 	}
 	var cfg analysis.Config
 	v, err := schema.ParseVersion(*target)
@@ -72,6 +89,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cfg.Target = v
+	flags.target = v
 	for _, r := range rules {
 		id, val, ok := strings.Cut(r, "=")
 		if !ok {
@@ -82,11 +100,13 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "keepalived-ls check: %v\n", err)
 			return 2
 		}
+		flags.rules = append(flags.rules, [2]string{id, val})
 	}
 	// check streams the file through the analysis, so its live heap stays a
 	// few MB: a lazy collector trades ~10 MB for ~15% less time.
 	debug.SetGCPercent(1000)
-	checker := analysis.NewChecker(cfg)
+	setups := newSetups(flags)
+	ka := &keepalivedRunner{enabled: *withKeepalived, stderr: stderr}
 	status := 0
 	var all []finding
 	seen := map[finding]bool{}
@@ -97,14 +117,21 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			status = 2
 			continue
 		}
-		opts := parser.Options{ConfigID: *configID, Version: cfg.Target}
+		setup, err := setups.forFile(inputDir(name, path))
+		if err != nil {
+			fmt.Fprintf(stderr, "keepalived-ls check: %v\n", err)
+			status = 2
+			continue
+		}
+		opts := parser.Options{ConfigID: setup.configID, Version: setup.cfg.Target}
 		if name == "-" {
 			if wd, err := os.Getwd(); err == nil {
 				opts.Dir = wd
 			}
 		}
 		lines := newLineIndex(text)
-		for _, d := range checker.CheckText(path, text, opts) {
+		external := ka.external(name, path, text, setup.configID)
+		for _, d := range setup.checker.CheckTextWith(path, text, opts, external) {
 			f := resolve(lines.line, name, d)
 			if seen[f] {
 				continue

@@ -3,6 +3,7 @@
 //
 //	keepalived-ls                  serve LSP over stdio (also: serve, --stdio)
 //	keepalived-ls check FILE...    report problems (text, json or sarif)
+//	keepalived-ls fmt FILE...      format files (-w, --check, --diff)
 //	keepalived-ls version          print the version
 package main
 
@@ -29,6 +30,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "check":
 		return runCheck(args, stdin, stdout, stderr)
+	case "fmt":
+		return runFmt(args, stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, versionString())
 		return 0
@@ -48,8 +51,13 @@ func usage(w io.Writer) {
   keepalived-ls [serve] [--stdio] [--log-level LEVEL] [--log-file FILE]
       run the language server on stdin/stdout
   keepalived-ls check [--format text|json|sarif] [--target-version X.Y.Z] [--config-id ID]
-                      [--rule RULE=SEVERITY|off]... FILE... (- reads stdin)
-      check configuration files; exit 0 when no errors, 1 when errors, 2 on usage or I/O errors
+                      [--rule RULE=SEVERITY|off]... [--config FILE] [--with-keepalived] FILE...
+      check configuration files (- reads stdin); settings come from the nearest
+      .keepalived-ls.toml (or --config FILE), flags win; exit 0 when no errors,
+      1 when errors, 2 on usage or I/O errors
+  keepalived-ls fmt [-w|--check|--diff] [--indent N|--tabs] FILE... (- reads stdin)
+      format configuration files; exit 0 when formatted or written, 1 with --check when a file
+      would change, 2 on usage or I/O errors
   keepalived-ls version
       print the version
 `)

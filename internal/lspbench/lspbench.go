@@ -150,10 +150,10 @@ func (c *Client) WaitDiagnostics(uri string, version int) (published, error) {
 
 // Result is one measurement series.
 type Result struct {
-	Lines           int
-	Open            time.Duration // didOpen to first diagnostics
-	P50, P95, Max   time.Duration // didChange to diagnostics of that version
-	Diagnostics     int
+	Lines         int
+	Open          time.Duration // didOpen to first diagnostics
+	P50, P95, Max time.Duration // didChange to diagnostics of that version
+	Diagnostics   int
 }
 
 // Run opens text as uri, then makes n one-character edits in the middle of
@@ -161,7 +161,7 @@ type Result struct {
 func Run(c *Client, uri string, text string, n int) (Result, error) {
 	res := Result{Lines: strings.Count(text, "\n") + 1}
 	if _, err := c.Call("initialize", map[string]any{
-		"capabilities": map[string]any{"textDocument": map[string]any{"publishDiagnostics": map[string]any{"versionSupport": true}}},
+		"capabilities":          map[string]any{"textDocument": map[string]any{"publishDiagnostics": map[string]any{"versionSupport": true}}},
 		"initializationOptions": map[string]any{"keepalived": map[string]any{"debounce": 0}},
 	}); err != nil {
 		return res, err
