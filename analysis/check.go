@@ -355,6 +355,7 @@ func analyzeUnit(u *parser.Unit, cfg *Config) *unitResult {
 // analyzeWith is analyzeUnit reusing a context's scratch buffers.
 func analyzeWith(c *unitCtx, u *parser.Unit, cfg *Config) *unitResult {
 	c.cfg, c.unit, c.out, c.syms = cfg, u, nil, nil
+	c.scriptNode = nil // nodes of a streamed unit reuse memory
 	if len(u.Diags) > 0 {
 		c.out = append(c.out, u.Diags...)
 	}
@@ -386,6 +387,11 @@ type unitCtx struct {
 	out     []parser.Diagnostic
 	syms    []symEvent
 	facts   []any
+
+	// The last script line split (see scriptArgs).
+	scriptNode              *parser.Node
+	scriptWords, scriptArgv []string
+	scriptErr               string
 }
 
 func (c *unitCtx) add(n *parser.Node, sev parser.Severity, rule string, span parser.Span, msg string, fixes ...parser.Fix) {

@@ -85,10 +85,8 @@ func scriptLine(c *unitCtx, n *parser.Node, _ []*parser.Node) {
 	c.addFact(&scriptFact{keyword: n.Keyword.Text, at: locOf(n, n.Keyword.Span)})
 	cmd := ""
 	if raw := n.Raw(); raw != "" {
-		if words, _ := scriptWords(raw); len(words) > 0 {
-			if argv, _ := scriptWords(words[0]); len(argv) > 0 {
-				cmd = argv[0]
-			}
+		if _, argv, _ := c.scriptArgs(n); len(argv) > 0 {
+			cmd = argv[0]
 		}
 	} else if f := strings.Fields(n.Args[0].Text); len(f) > 0 {
 		cmd = f[0]

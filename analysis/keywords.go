@@ -113,12 +113,8 @@ func (c *unitCtx) keyword(n *parser.Node, anc []*parser.Node) {
 	}
 	if spec := k.ArgSpecFor(c.cfg.Target); spec != nil {
 		if raw := n.Raw(); k.Quoted && raw != "" {
-			words, err := scriptWords(raw)
+			words, _, err := c.scriptArgs(n)
 			rawSpan := n.RawSpan()
-			if err == "" && len(words) > 0 {
-				// keepalived splits the command itself again into argv.
-				_, err = scriptWords(words[0])
-			}
 			if err != "" {
 				c.add(n, E, "unterminated-quote", rawSpan, err)
 			}
@@ -201,6 +197,21 @@ func argLabel(a *argspec.Item, what string) string {
 		return "value"
 	}
 	return "'" + a.Name + "'"
+}
+
+// scriptArgs splits a script line as keepalived does, in two passes: the
+// words of the line ([command, user, group]) and the command's own argv.
+// The result for the last node is kept, since several checks need it.
+func (c *unitCtx) scriptArgs(n *parser.Node) (words, argv []string, err string) {
+	if c.scriptNode == n {
+		return c.scriptWords, c.scriptArgv, c.scriptErr
+	}
+	words, err = scriptWords(n.Raw())
+	if err == "" && len(words) > 0 {
+		argv, err = scriptWords(words[0])
+	}
+	c.scriptNode, c.scriptWords, c.scriptArgv, c.scriptErr = n, words, argv, err
+	return words, argv, err
 }
 
 // scriptWords splits a script line the way keepalived re-reads it: blanks
