@@ -323,8 +323,9 @@ func SortDiagnostics(ds []parser.Diagnostic) {
 func analyzeAll(units []*parser.Unit, todo []int, results []*unitResult, cfg *Config) {
 	workers := runtime.GOMAXPROCS(0)
 	if len(todo) < 256 || workers < 2 {
+		var ctx unitCtx
 		for _, i := range todo {
-			results[i] = analyzeUnit(units[i], cfg)
+			results[i] = analyzeWith(&ctx, units[i], cfg)
 		}
 		return
 	}
@@ -382,11 +383,16 @@ type unitCtx struct {
 	matcher argspec.Matcher // reused buffers
 	words   []string
 	spans   []parser.Span
-	seen    map[*schema.Keyword]*parser.Node
+	seen    []seenEntry // see blockEnd
+	stamp   uint64
 	anc     []*parser.Node
 	out     []parser.Diagnostic
 	syms    []symEvent
 	facts   []any
+
+	// Scratch space of checkVirtualServer.
+	servers     []server
+	firstServer map[serverKey]server
 
 	// The last script line split (see scriptArgs).
 	scriptNode              *parser.Node

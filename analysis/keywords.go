@@ -206,9 +206,9 @@ func (c *unitCtx) scriptArgs(n *parser.Node) (words, argv []string, err string) 
 	if c.scriptNode == n {
 		return c.scriptWords, c.scriptArgv, c.scriptErr
 	}
-	words, err = scriptWords(n.Raw())
+	words, err = scriptWordsInto(c.scriptWords[:0], n.Raw())
 	if err == "" && len(words) > 0 {
-		argv, err = scriptWords(words[0])
+		argv, err = scriptWordsInto(c.scriptArgv[:0], words[0])
 	}
 	c.scriptNode, c.scriptWords, c.scriptArgv, c.scriptErr = n, words, argv, err
 	return words, argv, err
@@ -216,10 +216,12 @@ func (c *unitCtx) scriptArgs(n *parser.Node) (words, argv []string, err string) 
 
 // scriptWords splits a script line the way keepalived re-reads it: blanks
 // separate words, ' and " quote, and a backslash keeps the next character.
-func scriptWords(s string) ([]string, string) {
+func scriptWords(s string) ([]string, string) { return scriptWordsInto(nil, s) }
+
+// scriptWordsInto is scriptWords appending to words (a reused buffer).
+func scriptWordsInto(words []string, s string) ([]string, string) {
 	if !strings.ContainsAny(s, "'\\") {
 		// Only double quotes (or none): words are plain slices of s.
-		var words []string
 		for i := 0; i < len(s); {
 			switch {
 			case s[i] == ' ' || s[i] == '\t':
@@ -307,16 +309,19 @@ func scriptWordsSlow(s string) ([]string, string) {
 
 // blockEnd checks a keyword block once its content is known.
 func (c *unitCtx) blockEnd(n *parser.Node, anc []*parser.Node) {
+	// seen[i] is the first node of keyword i in this block when its stamp
+	// is this block's; stamping avoids clearing the table for every block.
 	if c.seen == nil {
-		c.seen = map[*schema.Keyword]*parser.Node{}
+		c.seen = make([]seenEntry, len(schema.All()))
 	}
-	seen := c.seen
-	clear(seen)
+	c.stamp++
 	for m := range n.Body {
 		if m.Schema == nil || m.Kind == parser.Include || m.Schema.Repeatable {
 			continue
 		}
-		if first, ok := seen[m.Schema]; ok {
+		e := &c.seen[m.Schema.Index]
+		if e.stamp == c.stamp {
+			first := e.node
 			which := "keepalived uses the last one"
 			if firstWins(m.Schema) {
 				which = "keepalived keeps the first one and ignores this one"
@@ -326,11 +331,17 @@ func (c *unitCtx) blockEnd(n *parser.Node, anc []*parser.Node) {
 				first, "first set here")
 			continue
 		}
-		seen[m.Schema] = m
+		*e = seenEntry{c.stamp, m}
 	}
 	if check := checksByIndex().block[n.Schema.Index]; check != nil {
 		check(c, n, anc)
 	}
+}
+
+// seenEntry records a keyword's first node in the block being checked.
+type seenEntry struct {
+	stamp uint64
+	node  *parser.Node
 }
 
 type nodeCheck func(*unitCtx, *parser.Node, []*parser.Node)

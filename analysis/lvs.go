@@ -144,7 +144,8 @@ func checkVirtualServer(c *unitCtx, n *parser.Node, _ []*parser.Node) {
 		}
 	}
 	method := "NAT"
-	var reals, sorry []server
+	// The lists live in the context's scratch buffer: reals first, then sorry.
+	servers := c.servers[:0]
 	for m := range n.Body {
 		if m.Schema == nil || len(m.Args) == 0 {
 			continue
@@ -153,11 +154,17 @@ func checkVirtualServer(c *unitCtx, n *parser.Node, _ []*parser.Node) {
 		case "lb_kind", "lvs_method":
 			method = m.Args[0].Text
 		case "real_server":
-			reals = append(reals, server{node: m})
-		case "sorry_server":
-			sorry = append(sorry, server{node: m})
+			servers = append(servers, server{node: m})
 		}
 	}
+	nReals := len(servers)
+	for m := range n.Body {
+		if m.Schema != nil && len(m.Args) > 0 && m.Keyword.Text == "sorry_server" {
+			servers = append(servers, server{node: m})
+		}
+	}
+	c.servers = servers
+	reals, sorry := servers[:nReals:nReals], servers[nReals:]
 	resolve := func(list []server, rsLevel bool) []server {
 		out := list[:0]
 		for _, s := range list {
@@ -192,14 +199,20 @@ func checkVirtualServer(c *unitCtx, n *parser.Node, _ []*parser.Node) {
 		return out
 	}
 	reals, sorry = resolve(reals, true), resolve(sorry, false)
-	for _, s := range append(append([]server(nil), reals...), sorry...) {
-		if !fwmark && vsPort > 0 && s.port != 0 && s.port != vsPort && s.effPort == vsPort && len(s.node.Args) > 1 {
-			c.add(s.node, W, "questionable-value", s.node.Args[1].Span, fmt.Sprintf(
-				"with DR or TUN the real server must use the virtual server's port: keepalived uses %d, not %d", vsPort, s.port))
+	for _, list := range [2][]server{reals, sorry} {
+		for _, s := range list {
+			if !fwmark && vsPort > 0 && s.port != 0 && s.port != vsPort && s.effPort == vsPort && len(s.node.Args) > 1 {
+				c.add(s.node, W, "questionable-value", s.node.Args[1].Span, fmt.Sprintf(
+					"with DR or TUN the real server must use the virtual server's port: keepalived uses %d, not %d", vsPort, s.port))
+			}
 		}
 	}
 	key := func(s server) serverKey { return serverKey{s.addr, s.effPort} }
-	first := make(map[serverKey]server, len(reals))
+	if c.firstServer == nil {
+		c.firstServer = map[serverKey]server{}
+	}
+	first := c.firstServer
+	clear(first)
 	for _, s := range reals {
 		k := key(s)
 		prev, dup := first[k]

@@ -180,6 +180,19 @@ func checkSemantics(results []*unitResult) []symDiag {
 	var globals []semAt[*globalFact]
 	var scripts []semAt[*scriptFact]
 	var alerts []semAt[*alertFact]
+	nScripts, nVS := 0, 0 // the common facts, counted to size their lists
+	for _, r := range results {
+		for _, f := range r.facts {
+			switch f.(type) {
+			case *scriptFact:
+				nScripts++
+			case *vsFact:
+				nVS++
+			}
+		}
+	}
+	scripts = make([]semAt[*scriptFact], 0, nScripts)
+	vss = make([]semAt[*vsFact], 0, nVS)
 	for i, r := range results {
 		for _, f := range r.facts {
 			switch f := f.(type) {
@@ -242,7 +255,7 @@ func checkSemantics(results []*unitResult) []symDiag {
 	}
 
 	// Virtual servers: the same service twice.
-	firstVS := map[string]semAt[*vsFact]{}
+	firstVS := make(map[string]semAt[*vsFact], len(vss))
 	for _, v := range vss {
 		if v.f.key == "" || v.f.uncertain {
 			continue

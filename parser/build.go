@@ -29,7 +29,11 @@ func (b *builder) pop() frame {
 	f := b.stack[len(b.stack)-1]
 	b.stack = b.stack[:len(b.stack)-1]
 	if k := b.kids[f.kids:]; len(k) > 0 {
-		f.node.Children = append(f.node.Children, b.nodePtrs(k)...)
+		if f.node.Children == nil {
+			f.node.Children = b.nodePtrs(k)
+		} else {
+			f.node.Children = append(f.node.Children, b.nodePtrs(k)...)
+		}
 		clear(k)
 		b.kids = b.kids[:f.kids]
 	}
@@ -42,7 +46,11 @@ func (b *builder) pop() frame {
 		vs := s.vptrs[:len(v):len(v)]
 		s.vptrs = s.vptrs[len(v):]
 		copy(vs, v)
-		f.node.Values = append(f.node.Values, vs...)
+		if f.node.Values == nil {
+			f.node.Values = vs
+		} else {
+			f.node.Values = append(f.node.Values, vs...)
+		}
 		clear(v)
 		b.vals = b.vals[:f.vals]
 	}

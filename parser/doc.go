@@ -309,13 +309,31 @@ func (d *Doc) newUnitParser(start *defs) *unitParser {
 }
 
 func (p *unitParser) newUnit() {
-	p.b = &builder{rd: p.r, slabs: &p.slabs}
+	if p.stream && p.b != nil {
+		p.recycle()
+	} else {
+		p.b = &builder{rd: p.r, slabs: &p.slabs}
+		p.cur = &Unit{}
+	}
 	p.r.b = p.b
 	if filepath.IsAbs(p.d.Path) {
-		p.b.includeStack = []string{filepath.Clean(p.d.Path)}
+		p.b.includeStack = append(p.b.includeStack[:0], filepath.Clean(p.d.Path))
 	}
-	p.cur = &Unit{}
 	p.relLn = 0
+}
+
+// recycle empties the builder and unit of a streamed parse for the next
+// unit, keeping their buffers: the last unit has been handed out and
+// dropped, like the nodes in the slabs.
+func (p *unitParser) recycle() {
+	b, u := p.b, p.cur
+	*b = builder{rd: p.r, slabs: &p.slabs,
+		stack: b.stack[:0], nodes: b.nodes[:0], kids: b.kids[:0], vals: b.vals[:0],
+		pendingUndef: b.pendingUndef[:0], diags: b.diags[:0], comments: b.comments[:0],
+		inactives: b.inactives[:0], definitions: b.definitions[:0], refs: b.refs[:0],
+		conditionals: b.conditionals[:0], generators: b.generators[:0],
+		includes: b.includes[:0], includeStack: b.includeStack[:0]}
+	*u = Unit{starts: u.starts[:0]}
 }
 
 // ready reports whether the next line starts a new unit: the top level is
