@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"reflect"
 	"runtime"
 	"slices"
 	"sort"
@@ -79,8 +80,8 @@ func (c *Checker) CheckWith(d *parser.Doc, external []parser.Diagnostic) []parse
 		}
 	}
 	// Only units with diagnostics or symbols matter from here on.
-	var results []*unitResult
-	var firsts []int32
+	results := make([]*unitResult, 0, len(all))
+	firsts := make([]int32, 0, len(all))
 	for i, r := range all {
 		if len(r.diags) > 0 || len(r.syms) > 0 || len(r.facts) > 0 || len(r.dirs) > 0 {
 			results = append(results, r)
@@ -95,7 +96,8 @@ func (c *Checker) CheckWith(d *parser.Doc, external []parser.Diagnostic) []parse
 func (c *Checker) symbols(in []*unitResult) []symDiag {
 	c.symMu.Lock()
 	defer c.symMu.Unlock()
-	if slices.Equal(in, c.symIn) && c.symIn != nil {
+	if sameCrossUnitInput(in, c.symIn) {
+		c.symIn = in
 		return c.symOut
 	}
 	out := checkSymbols(in)
@@ -108,12 +110,31 @@ func (c *Checker) symbols(in []*unitResult) []symDiag {
 func (c *Checker) semantics(in []*unitResult) []symDiag {
 	c.symMu.Lock()
 	defer c.symMu.Unlock()
-	if slices.Equal(in, c.semIn) && c.semIn != nil {
+	if sameCrossUnitInput(in, c.semIn) {
+		c.semIn = in
 		return c.semOut
 	}
 	out := checkSemantics(in)
 	c.semIn, c.semOut = in, out
 	return out
+}
+
+// sameCrossUnitInput reports whether in gives the cross-unit passes what
+// prev gave them: the same unit results, or new results (of edited units)
+// with equal facts and symbols. Their positions are unit-relative, so
+// typing inside a block that changes no fact reuses the last pass instead
+// of redoing it over the whole document.
+func sameCrossUnitInput(in, prev []*unitResult) bool {
+	if prev == nil || len(in) != len(prev) {
+		return false
+	}
+	for i, r := range in {
+		p := prev[i]
+		if r != p && (!slices.Equal(r.syms, p.syms) || !reflect.DeepEqual(r.facts, p.facts)) {
+			return false
+		}
+	}
+	return true
 }
 
 // cached returns the memoised result of a unit under this configuration.
@@ -175,9 +196,9 @@ func (c *Checker) CheckTextWith(path string, text []byte, opts parser.Options, e
 // diagnostics from outside keepalived-ls (see CheckWith).
 func (c *Checker) finish(results []*unitResult, firsts []int32, docLine func(int) []byte, docLines int, external []parser.Diagnostic) []parser.Diagnostic {
 	var out []parser.Diagnostic
-	var symIn, semIn []*unitResult
-	var symFirsts, semFirsts []int32
 	var dirs []*suppDirective
+	symIn, semIn := make([]*unitResult, 0, len(results)), make([]*unitResult, 0, len(results))
+	symFirsts, semFirsts := make([]int32, 0, len(results)), make([]int32, 0, len(results))
 	for i, r := range results {
 		for _, dg := range r.diags {
 			out = append(out, absolute(dg, firsts[i]))

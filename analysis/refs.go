@@ -14,7 +14,6 @@ type symEvent struct {
 	name    string
 	src     *parser.Source
 	span    parser.Span
-	node    *parser.Node
 }
 
 // parseTimeKinds are resolved by keepalived while it reads the file, so the

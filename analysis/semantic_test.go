@@ -1062,6 +1062,14 @@ vrrp_instance VI_2 {
 	// Line 10 (0-based 9) holds "    virtual_router_id 52": make it 51.
 	d2 := d.Edit(parser.Pos{Line: 9, Col: 23}, parser.Pos{Line: 9, Col: 24}, []byte("1"))
 	assertDiags(t, ck.Check(d2), []string{"duplicate-vrid error 10:23-10:25 like vrrp_instance 'VI_1'"})
+	// Edits that change no fact reuse the cross-unit pass; its positions
+	// still follow the text.
+	d2b := d2.Edit(parser.Pos{Line: 8, Col: 4}, parser.Pos{Line: 8, Col: 4}, []byte("  "))
+	assertDiags(t, ck.Check(d2b), []string{"duplicate-vrid error 10:23-10:25 like vrrp_instance 'VI_1'"})
+	d2c := d2.Edit(parser.Pos{Line: 8, Col: 0}, parser.Pos{Line: 8, Col: 0}, []byte("    # moved down\n"))
+	assertDiags(t, ck.Check(d2c), []string{"duplicate-vrid error 11:23-11:25 like vrrp_instance 'VI_1'"})
+	d2d := d2.Edit(parser.Pos{Line: 0, Col: 0}, parser.Pos{Line: 0, Col: 0}, []byte("\n\n"))
+	assertDiags(t, ck.Check(d2d), []string{"duplicate-vrid error 12:23-12:25 like vrrp_instance 'VI_1'"})
 	// And back.
 	d3 := d2.Edit(parser.Pos{Line: 9, Col: 23}, parser.Pos{Line: 9, Col: 24}, []byte("2"))
 	if ds := ck.Check(d3); len(ds) != 0 {

@@ -154,10 +154,24 @@ type Result struct {
 	Open          time.Duration // didOpen to first diagnostics
 	P50, P95, Max time.Duration // didChange to diagnostics of that version
 	Diagnostics   int
+	Hover         Latency // textDocument/hover at words across the file
+	Completion    Latency // textDocument/completion at line ends across the file
+}
+
+// Latency summarises the answer times of one kind of request.
+type Latency struct{ P50, P95, Max time.Duration }
+
+func summarise(lat []time.Duration) Latency {
+	if len(lat) == 0 {
+		return Latency{}
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	return Latency{lat[len(lat)/2], lat[len(lat)*95/100], lat[len(lat)-1]}
 }
 
 // Run opens text as uri, then makes n one-character edits in the middle of
-// the file, each waited for. The server must run with debounce 0.
+// the file, each waited for, then sends n hover and n completion requests
+// spread over the file. The server must run with debounce 0.
 func Run(c *Client, uri string, text string, n int) (Result, error) {
 	res := Result{Lines: strings.Count(text, "\n") + 1}
 	if _, err := c.Call("initialize", map[string]any{
@@ -182,15 +196,17 @@ func Run(c *Client, uri string, text string, n int) (Result, error) {
 	for target < len(lines) && !strings.Contains(lines[target], "weight ") {
 		target++
 	}
+	if target == len(lines) {
+		return res, fmt.Errorf("no weight line in the second half of the text")
+	}
 	col := len(lines[target])
 	var lat []time.Duration
 	for i := 0; i < n; i++ {
 		v := i + 2
 		ch := "1"
-		rng := map[string]any{"start": map[string]any{"line": target, "character": col}, "end": map[string]any{"line": target, "character": col}}
+		rng := map[string]any{"start": pos(target, col), "end": pos(target, col)}
 		if i%2 == 1 { // delete what the previous edit typed
-			rng["start"] = map[string]any{"line": target, "character": col}
-			rng["end"] = map[string]any{"line": target, "character": col + 1}
+			rng["end"] = pos(target, col+1)
 			ch = ""
 		}
 		t0 := time.Now()
@@ -204,11 +220,50 @@ func Run(c *Client, uri string, text string, n int) (Result, error) {
 		}
 		lat = append(lat, p.At.Sub(t0))
 	}
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	res.P50 = lat[len(lat)/2]
-	res.P95 = lat[len(lat)*95/100]
-	res.Max = lat[len(lat)-1]
+	k := summarise(lat)
+	res.P50, res.P95, res.Max = k.P50, k.P95, k.Max
+	if res.Hover, err = requests(c, uri, lines, n, "textDocument/hover", func(l string) int {
+		return len(l) - len(strings.TrimLeft(l, " \t")) + 1 // inside the first word
+	}); err != nil {
+		return res, err
+	}
+	if res.Completion, err = requests(c, uri, lines, n, "textDocument/completion", func(l string) int {
+		return len(l)
+	}); err != nil {
+		return res, err
+	}
 	c.Call("shutdown", nil)
 	c.Notify("exit", nil)
 	return res, nil
 }
+
+// requests sends n requests of method at lines spread evenly over the file
+// (moved down to the next line with a keyword), at the column col picks, and times the answers.
+func requests(c *Client, uri string, lines []string, n int, method string, col func(string) int) (Latency, error) {
+	var lat []time.Duration
+	for i := 0; i < n; i++ {
+		ln := i * len(lines) / n
+		for ln < len(lines)-1 && !hasKeyword(lines[ln]) {
+			ln++
+		}
+		t0 := time.Now()
+		r, err := c.Call(method, map[string]any{"textDocument": map[string]any{"uri": uri}, "position": pos(ln, col(lines[ln]))})
+		if err != nil {
+			return Latency{}, err
+		}
+		lat = append(lat, time.Since(t0))
+		if method == "textDocument/hover" && string(r) == "null" {
+			return Latency{}, fmt.Errorf("hover at line %d (%q) returned nothing", ln, lines[ln])
+		}
+	}
+	return summarise(lat), nil
+}
+
+// hasKeyword reports a line starting with a keyword, where hover has
+// something to say.
+func hasKeyword(l string) bool {
+	l = strings.TrimSpace(l)
+	return l != "" && l[0] != '#' && l[0] != '!' && l[0] != '}' && l[0] != '{'
+}
+
+func pos(line, char int) map[string]any { return map[string]any{"line": line, "character": char} }
