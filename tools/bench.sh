@@ -205,16 +205,15 @@ os=$(sed -n 's/^PRETTY_NAME="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' /etc/os-release 2>/
 echo "measuring the language server..." >&2
 {
 	echo
-	echo "## Language server: one-character edits"
+	echo "## Language server"
 	echo
-	echo "In-process server (debounce 0), 200 edits typed into a line in the middle of the file, each waited"
-	echo "for until the diagnostics of that version arrive; resident memory of the real binary after"
-	echo "opening the large file (internal/lspbench):"
+	echo "In-process server (debounce 0) on generated files of growing size (internal/lspbench):"
+	echo "200 one-character edits typed into a line in the middle of the file, each waited for until"
+	echo "the diagnostics of that version arrive; then 200 hover and 200 completion requests spread"
+	echo "over the file. Then resident memory of the real binary before and after opening a file."
 	echo
-	echo '```'
 	KEEPALIVED_LS_BENCH=1 go test ./internal/lspbench -run 'TestKeystrokeLatency|TestMemoryAfterOpen' -count=1 -v 2>&1 |
-		sed -n 's/^ *lspbench_test.go:[0-9]*: //p'
-	echo '```'
+		sed -n 's/^ *lspbench_test.go:[0-9]*: //p' | awk '/^\| Lines \| Size/ { print "" } { print }'
 	echo
 	echo "## Go benchmarks"
 	echo

@@ -4,6 +4,7 @@
 //	keepalived-ls                  serve LSP over stdio (also: serve, --stdio)
 //	keepalived-ls check FILE...    report problems (text, json or sarif)
 //	keepalived-ls fmt FILE...      format files (-w, --check, --diff)
+//	keepalived-ls expand FILE      print the configuration keepalived reads
 //	keepalived-ls version          print the version
 package main
 
@@ -32,6 +33,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runCheck(args, stdin, stdout, stderr)
 	case "fmt":
 		return runFmt(args, stdin, stdout, stderr)
+	case "expand":
+		return runExpand(args, stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, versionString())
 		return 0
@@ -58,6 +61,10 @@ func usage(w io.Writer) {
   keepalived-ls fmt [-w|--check|--diff] [--indent N|--tabs] FILE... (- reads stdin)
       format configuration files; exit 0 when formatted or written, 1 with --check when a file
       would change, 2 on usage or I/O errors
+  keepalived-ls expand [--config-id ID|--instance ID|--host NAME] [--comments] [--no-markers]
+                       [--target-version X.Y.Z] [--config FILE] FILE (- reads stdin)
+      print the configuration keepalived reads: includes inlined with "# from FILE:LINE"
+      markers, $NAME and ~SEQ/~LST expanded, @ID lines resolved; exit 2 on usage or I/O errors
   keepalived-ls version
       print the version
 `)

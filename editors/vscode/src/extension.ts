@@ -11,6 +11,7 @@ import {
   ServerOptions,
   State,
 } from 'vscode-languageclient/node';
+import { EXPANDED_SCHEME, ExpandedProvider, showExpanded } from './expanded';
 import { braceFolds } from './folding';
 import { resolveServer, ServerLocation, ServerNotFoundError } from './serverPath';
 
@@ -275,11 +276,18 @@ export function activate(context: vscode.ExtensionContext): KeepalivedApi {
   extensionPath = context.extensionPath;
   const ctl = new Controller(context);
   controller = ctl;
+  const expanded = new ExpandedProvider(() => ctl.client);
   context.subscriptions.push(
     ctl,
+    expanded,
+    vscode.workspace.registerTextDocumentContentProvider(EXPANDED_SCHEME, expanded),
     vscode.commands.registerCommand('keepalived.restartServer', () => ctl.restart()),
     vscode.commands.registerCommand('keepalived.showOutput', () => ctl.showOutput()),
     vscode.commands.registerCommand('keepalived.showMenu', () => ctl.showMenu()),
+    vscode.commands.registerCommand('keepalived.showEffectiveConfig', async () => {
+      await ctl.ensureStarted();
+      await showExpanded(vscode.window.activeTextEditor);
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       ctl.onConfigurationChanged(e);
       if (e.affectsConfiguration('keepalived.files.associations')) vscode.workspace.textDocuments.forEach(applyAssociations);

@@ -394,6 +394,25 @@ async function main() {
     await page.locator('.statusbar-item[aria-label^="keepalived-ls running"]').waitFor();
   }, { soft: true });
 
+  // 11. the effective configuration view (server command keepalived.showExpanded)
+  await step('Keepalived: Show Effective Configuration opens the expanded file beside it', async () => {
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'keepalived-expand.conf' }).dblclick();
+    await page.locator('.monaco-editor .view-lines .view-line', { hasText: '${VIP}/24' }).first().waitFor();
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill('>Keepalived: Show Effective Configuration');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Show Effective Configuration' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.tab', { hasText: 'keepalived-expand.conf (expanded)' }).first().waitFor();
+    // the reference and the include are expanded in the new editor
+    const line = (text) => page.locator('.monaco-editor .view-lines .view-line', { hasText: text }).first().waitFor();
+    await line('10.20.30.40/24');
+    await line('# from vips.inc:1');
+    await line('10.20.30.41/24');
+    await shot('effective-config');
+  }, { soft: true });
+
   if (pageErrors.length) log(`page errors (not failures): ${pageErrors.slice(0, 3).join(' | ')}`);
 }
 
