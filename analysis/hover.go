@@ -391,18 +391,27 @@ func (w *writer) endList() {
 	}
 }
 
+// prose is text from the schema, written in Markdown: plain text drops
+// its code spans' backticks and its bold marks.
+func (w *writer) prose(s string) string {
+	if w.md {
+		return s
+	}
+	return strings.NewReplacer("`", "", "**", "").Replace(s)
+}
+
 func (w *writer) para(s string) {
 	if s == "" {
 		return
 	}
 	w.endList()
-	w.sb.WriteString(s)
+	w.sb.WriteString(w.prose(s))
 	w.sb.WriteString("\n\n")
 }
 
 func (w *writer) item(s string) {
 	w.sb.WriteString("- ")
-	w.sb.WriteString(s)
+	w.sb.WriteString(w.prose(s))
 	w.sb.WriteString("\n")
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/keepalived-ls/keepalived-ls/parser"
 )
@@ -71,9 +72,11 @@ func checkAuthPass(c *unitCtx, n *parser.Node, _ []*parser.Node) {
 	if len(a.Text) <= 8 {
 		return
 	}
+	// keepalived keeps 8 bytes, which may end inside a multi-byte character.
 	kept := a.Text[:8]
+	wholeChars := utf8.ValidString(kept)
 	var fixes []parser.Fix
-	if !a.Is(parser.Expanded) {
+	if !a.Is(parser.Expanded) && wholeChars {
 		text := kept
 		if a.Is(parser.Quoted) {
 			text = `"` + kept + `"`
@@ -81,8 +84,19 @@ func checkAuthPass(c *unitCtx, n *parser.Node, _ []*parser.Node) {
 		fixes = append(fixes, parser.Fix{Title: fmt.Sprintf("Truncate to '%s'", kept), Preferred: true,
 			Edits: []parser.Edit{{Src: n.Src, Span: a.Span, NewText: text}}})
 	}
-	c.add(n, W, "auth-pass-truncated", a.Span, fmt.Sprintf(
-		"auth_pass is %d characters long; keepalived uses only the first 8 ('%s'), so peers must use the same 8", len(a.Text), kept), fixes...)
+	msg := fmt.Sprintf("auth_pass is %d characters long; keepalived uses only the first 8 ('%s'), so peers must use the same 8", len(a.Text), kept)
+	if utf8.RuneCountInString(a.Text) != len(a.Text) {
+		shown := kept
+		if !wholeChars {
+			shown = strings.ToValidUTF8(kept, "…")
+		}
+		msg = fmt.Sprintf("auth_pass is %d bytes long (%d characters); keepalived uses only the first 8 bytes ('%s'), so peers must use the same 8 bytes",
+			len(a.Text), utf8.RuneCountInString(a.Text), shown)
+		if !wholeChars {
+			msg += "; the 8th byte falls inside a character, so no text can say the same: use an ASCII password"
+		}
+	}
+	c.add(n, W, "auth-pass-truncated", a.Span, msg, fixes...)
 }
 
 // checkDuplicateEntries reports an object tracked twice by one instance or

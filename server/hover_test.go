@@ -162,8 +162,12 @@ func TestHoverPlainTextProse(t *testing.T) {
 	if err != nil || h == nil {
 		t.Fatalf("hover: %v %v", h, err)
 	}
-	if text := hoverText(h); strings.Contains(text, "`") {
-		t.Skip("BUG (analysis/schema docs): plaintext hover keeps Markdown code spans from the keyword docs, e.g. \"(same as `lvs_method`)\"")
+	text := hoverText(h)
+	if strings.Contains(text, "`") || strings.Contains(text, "**") {
+		t.Errorf("Markdown in a plaintext hover:\n%s", text)
+	}
+	if !strings.Contains(text, "(same as lvs_method)") {
+		t.Errorf("plaintext hover lacks the prose:\n%s", text)
 	}
 }
 
