@@ -46,6 +46,7 @@ type clientOptions struct {
 	NoVersion     bool // no publishDiagnostics.versionSupport
 	Configuration bool // workspace.configuration
 	WatchDynamic  bool // workspace.didChangeWatchedFiles.dynamicRegistration
+	DocChanges    bool // workspace.workspaceEdit.documentChanges
 	// InitOptions is sent as initializationOptions (marshaled with
 	// encoding/json); nil sends none.
 	InitOptions any
@@ -395,6 +396,9 @@ func (o clientOptions) capabilities() protocol.ClientCapabilities {
 	}
 	if o.Refresh {
 		caps.Workspace.Diagnostics = &protocol.DiagnosticWorkspaceClientCapabilities{RefreshSupport: yes(true)}
+	}
+	if o.DocChanges {
+		caps.Workspace.WorkspaceEdit = &protocol.WorkspaceEditClientCapabilities{DocumentChanges: yes(true)}
 	}
 	return caps
 }

@@ -82,11 +82,36 @@ func overlaps(a, b parser.Span) bool {
 // workspaceEdit converts edits (of the document or of included files).
 func (s *Server) workspaceEdit(d *document, edits []parser.Edit) *protocol.WorkspaceEdit {
 	changes := map[uri.URI][]protocol.TextEdit{}
+	var order []uri.URI
 	for _, e := range edits {
 		u := s.uriOf(d, e.Src)
+		if _, ok := changes[u]; !ok {
+			order = append(order, u)
+		}
 		changes[u] = append(changes[u], protocol.TextEdit{Range: s.fromSpan(linesOf(d.doc, e.Src), e.Span), NewText: e.NewText})
 	}
-	return &protocol.WorkspaceEdit{Changes: changes}
+	if !s.caps.documentChanges {
+		return &protocol.WorkspaceEdit{Changes: changes}
+	}
+	// Versioned edits: the client refuses them if a document changed since
+	// (files that are not open get a null version: the disk is the truth).
+	var dc []protocol.DocumentChange
+	for _, u := range order {
+		id := protocol.OptionalVersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: u}}
+		if u == d.uri {
+			v := d.version
+			id.Version = &v
+		} else if open := s.snapshot(u); open != nil {
+			v := open.version
+			id.Version = &v
+		}
+		tde := &protocol.TextDocumentEdit{TextDocument: id}
+		for i := range changes[u] {
+			tde.Edits = append(tde.Edits, &changes[u][i])
+		}
+		dc = append(dc, tde)
+	}
+	return &protocol.WorkspaceEdit{DocumentChanges: dc}
 }
 
 // contextDiagnostics returns the problems of a document as the client sees

@@ -22,6 +22,7 @@ type clientCaps struct {
 	configuration      bool
 	watchFilesDynamic  bool
 	codeActionLiterals bool
+	documentChanges    bool // versioned edits in workspace edits
 	nav                navCaps // completion, symbols (navigation.go)
 }
 
@@ -72,6 +73,9 @@ func readCaps(c protocol.ClientCapabilities) clientCaps {
 		}
 		if d := w.Diagnostics; d != nil {
 			cc.diagnosticRefresh = yes(d.RefreshSupport)
+		}
+		if e := w.WorkspaceEdit; e != nil {
+			cc.documentChanges = yes(e.DocumentChanges)
 		}
 	}
 	return cc

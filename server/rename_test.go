@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -203,5 +204,60 @@ func TestRenameAcrossFiles(t *testing.T) {
 	want = []string{"keepalived.conf 5:8-5:15 chk_x", "scripts.conf 0:12-0:19 chk_x", "track.inc 1:8-1:15 chk_x"}
 	if got := editStrings(we); !slices.Equal(got, want) {
 		t.Errorf("edits %q, want %q", got, want)
+	}
+}
+
+// TestRenameDocumentChanges: a client that supports versioned edits gets
+// documentChanges, with the version of each open document and null for
+// files that are not open.
+func TestRenameDocumentChanges(t *testing.T) {
+	const (
+		main    = "include scripts.conf\nvrrp_instance VI_1 {\n    interface eth0\n    track_script {\n        chk_web weight 5\n    }\n}\n"
+		scripts = "vrrp_script chk_web {\n    script \"/bin/true\"\n}\n"
+	)
+	dir := includeSetup(t, map[string]string{"keepalived.conf": main, "scripts.conf": scripts})
+	c := start(t, clientOptions{DocChanges: true})
+	mainURI := uri.File(filepath.Join(dir, "keepalived.conf"))
+	scriptsURI := uri.File(filepath.Join(dir, "scripts.conf"))
+	c.open(mainURI, main)
+	c.replace(mainURI, main) // version 2
+	describe := func(we *protocol.WorkspaceEdit) []string {
+		if we == nil || len(we.Changes) != 0 {
+			t.Fatalf("want documentChanges only: %+v", we)
+		}
+		var out []string
+		for _, ch := range we.DocumentChanges {
+			tde, ok := ch.(*protocol.TextDocumentEdit)
+			if !ok {
+				t.Fatalf("document change %T", ch)
+			}
+			v := "null"
+			if tde.TextDocument.Version != nil {
+				v = fmt.Sprint(*tde.TextDocument.Version)
+			}
+			for _, e := range tde.Edits {
+				te := e.(*protocol.TextEdit)
+				out = append(out, fmt.Sprintf("%s@%s %s %s", filepath.Base(tde.TextDocument.URI.FsPath()), v, rangeString(te.Range), te.NewText))
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	we, err := c.rename(mainURI, 4, 10, "chk_nginx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"keepalived.conf@2 4:8-4:15 chk_nginx", "scripts.conf@null 0:12-0:19 chk_nginx"}
+	if got := describe(we); !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	c.open(scriptsURI, scripts)
+	we, err = c.rename(mainURI, 4, 10, "chk_nginx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = []string{"keepalived.conf@2 4:8-4:15 chk_nginx", "scripts.conf@1 0:12-0:19 chk_nginx"}
+	if got := describe(we); !slices.Equal(got, want) {
+		t.Errorf("with scripts.conf open: got %q, want %q", got, want)
 	}
 }
