@@ -14,7 +14,13 @@ import (
 // the text (Markdown or plain), the unit-relative span it is about and the
 // unit index.
 func Hover(d *parser.Doc, line, col int, markdown bool) (text string, span parser.Span, unit int, ok bool) {
-	t, found := Locate(d, line, col)
+	return HoverIn(d, "", line, col, markdown)
+}
+
+// HoverIn is Hover at a position of a file the document includes (see
+// LocateIn): the returned span is then in that file's lines.
+func HoverIn(d *parser.Doc, path string, line, col int, markdown bool) (text string, span parser.Span, unit int, ok bool) {
+	t, found := LocateIn(d, path, line, col)
 	if !found {
 		return "", parser.Span{}, 0, false
 	}

@@ -19,7 +19,16 @@ type Target struct {
 
 // Locate finds what is at an absolute position (0-based line, byte column)
 // of the document's own text.
-func Locate(d *parser.Doc, line, col int) (Target, bool) {
+func Locate(d *parser.Doc, line, col int) (Target, bool) { return LocateIn(d, "", line, col) }
+
+// LocateIn is Locate in the text of a file the document includes (path
+// as the parser names it; "" is the document itself): an included file
+// read in the context of the document that includes it. Spans of a target
+// in an included file are in that file's lines.
+func LocateIn(d *parser.Doc, path string, line, col int) (Target, bool) {
+	if path != "" {
+		return locateIncluded(d, path, line, col)
+	}
 	if line < 0 || line >= d.LineCount() {
 		return Target{}, false
 	}
@@ -30,11 +39,31 @@ func Locate(d *parser.Doc, line, col int) (Target, bool) {
 			ui = i
 		}
 	}
-	u := units[ui]
 	p := parser.Pos{Line: int32(line) - d.UnitLine(ui), Col: int32(col)}
+	return locateIn(units[ui], ui, func(src *parser.Source) bool { return src == nil }, p)
+}
+
+// locateIncluded searches every unit for the position in the included file.
+func locateIncluded(d *parser.Doc, path string, line, col int) (Target, bool) {
+	in := func(src *parser.Source) bool { return src != nil && src.Path == path }
+	p := parser.Pos{Line: int32(line), Col: int32(col)}
+	for ui, u := range d.Units() {
+		if len(u.Includes) == 0 {
+			continue
+		}
+		if t, ok := locateIn(u, ui, in, p); ok {
+			return t, true
+		}
+	}
+	return Target{}, false
+}
+
+// locateIn finds position p among the words of unit u that were read from
+// a file for which in is true.
+func locateIn(u *parser.Unit, ui int, in func(*parser.Source) bool, p parser.Pos) (Target, bool) {
 	for i := range u.Refs {
 		r := &u.Refs[i]
-		if r.Src == nil && r.Span.Contains(p) {
+		if in(r.Src) && r.Span.Contains(p) {
 			return Target{Unit: ui, Param: r, Arg: -1}, true
 		}
 	}
@@ -43,35 +72,38 @@ func Locate(d *parser.Doc, line, col int) (Target, bool) {
 	var walk func(nodes []*parser.Node, parent *schema.Keyword)
 	walk = func(nodes []*parser.Node, parent *schema.Keyword) {
 		for _, n := range nodes {
-			if n.Src != nil {
-				continue
-			}
-			if n.Kind == parser.Include {
-				if n.Keyword.Span.Contains(p) || len(n.Args) > 0 && n.Args[0].Span.Contains(p) {
-					found, ok = Target{Unit: ui, Node: n, Parent: parent, Token: n.Keyword, Arg: -1}, true
-				}
-				walk(n.Children, parent)
-				continue
-			}
-			if n.Keyword.Span.Contains(p) {
-				found, ok = Target{Unit: ui, Node: n, Parent: parent, Token: n.Keyword, Arg: -1}, true
+			if ok {
 				return
 			}
-			for i, a := range n.Args {
-				if a.Span.Contains(p) {
-					found, ok = Target{Unit: ui, Node: n, Parent: parent, Token: a, Arg: i}, true
+			mine := in(n.Src)
+			if n.Kind == parser.Include {
+				if mine && (n.Keyword.Span.Contains(p) || len(n.Args) > 0 && n.Args[0].Span.Contains(p)) {
+					found, ok = Target{Unit: ui, Node: n, Parent: parent, Token: n.Keyword, Arg: -1}, true
 					return
+				}
+				walk(n.Children, parent)
+				for _, v := range n.Values {
+					if in(v.Src) && valueAt(&found, &ok, ui, n, parent, v, p) {
+						return
+					}
+				}
+				continue
+			}
+			if mine {
+				if n.Keyword.Span.Contains(p) {
+					found, ok = Target{Unit: ui, Node: n, Parent: parent, Token: n.Keyword, Arg: -1}, true
+					return
+				}
+				for i, a := range n.Args {
+					if a.Span.Contains(p) {
+						found, ok = Target{Unit: ui, Node: n, Parent: parent, Token: a, Arg: i}, true
+						return
+					}
 				}
 			}
 			for _, v := range n.Values {
-				if v.Src != nil {
-					continue
-				}
-				for i, t := range v.Tokens {
-					if t.Span.Contains(p) {
-						found, ok = Target{Unit: ui, Node: n, Parent: parent, Token: t, Arg: i, Value: v}, true
-						return
-					}
+				if in(v.Src) && valueAt(&found, &ok, ui, n, parent, v, p) {
+					return
 				}
 			}
 			if n.Schema != nil {
@@ -81,4 +113,15 @@ func Locate(d *parser.Doc, line, col int) (Target, bool) {
 	}
 	walk(u.Nodes, schema.Top)
 	return found, ok
+}
+
+// valueAt records the word of value line v at p, if any.
+func valueAt(found *Target, ok *bool, ui int, n *parser.Node, parent *schema.Keyword, v *parser.ValueLine, p parser.Pos) bool {
+	for i, t := range v.Tokens {
+		if t.Span.Contains(p) {
+			*found, *ok = Target{Unit: ui, Node: n, Parent: parent, Token: t, Arg: i, Value: v}, true
+			return true
+		}
+	}
+	return false
 }

@@ -16,12 +16,21 @@ func init() {
 
 // hover documents the keyword, argument or $NAME under the cursor.
 func (s *Server) hover(ctx context.Context, p *protocol.HoverParams) (any, error) {
-	d := s.snapshot(p.TextDocument.URI)
-	if d == nil {
+	// An open file included by another open document is read in that
+	// document's context (the block it is included in), as diagnostics are.
+	nc := s.navigate(p.TextDocument.URI)
+	if nc == nil {
 		return nil, nil
 	}
-	pos := s.toPos(d.doc.Line, d.doc.LineCount(), p.Position)
-	text, span, unit, ok := analysis.Hover(d.doc, int(pos.Line), int(pos.Col), s.caps.markdownHover)
+	d := nc.self
+	pos := s.navPos(nc, p.Position)
+	text, span, unit, ok := analysis.HoverIn(nc.root.doc, nc.path, int(pos.Line), int(pos.Col), s.caps.markdownHover)
+	if !ok && nc.path != "" {
+		// Not read by the including document (e.g. behind a false @ID):
+		// the file on its own.
+		nc.path = ""
+		text, span, unit, ok = analysis.Hover(d.doc, int(pos.Line), int(pos.Col), s.caps.markdownHover)
+	}
 	if !ok {
 		return nil, nil
 	}
@@ -29,7 +38,10 @@ func (s *Server) hover(ctx context.Context, p *protocol.HoverParams) (any, error
 	if s.caps.markdownHover {
 		kind = protocol.MarkupKindMarkdown
 	}
-	rng := s.fromSpan(d.doc.Line, span.Shift(d.doc.UnitLine(unit)))
+	if nc.path == "" {
+		span = span.Shift(d.doc.UnitLine(unit))
+	}
+	rng := s.fromSpan(d.doc.Line, span)
 	return &protocol.Hover{Contents: &protocol.MarkupContent{Kind: kind, Value: text}, Range: &rng}, nil
 }
 

@@ -359,10 +359,17 @@ func TestFragmentHoverInContext(t *testing.T) {
 	if err != nil || h == nil {
 		t.Fatalf("hover: %v %v", h, err)
 	}
-	if strings.Contains(hoverText(h), "unknown keyword") {
-		t.Skip("BUG (needs analysis support): hover in an open fragment is computed on the fragment alone, so 'weight' in a real_server fragment shows \"unknown keyword ... in the top level\" while its diagnostics come from the main file's context; analysis.Hover only locates positions in a document's own text, not in an included Source")
+	if !strings.Contains(hoverText(h), "**weight** — keyword in `virtual_server > real_server`") || *h.Range != rng(1, 4, 1, 10) {
+		t.Errorf("hover %v %q", h.Range, hoverText(h))
 	}
-	if !strings.Contains(hoverText(h), "**weight** — keyword in `virtual_server > real_server`") {
-		t.Errorf("hover %q", hoverText(h))
+	// The second real_server's weight (line 5), and the fragment's own
+	// unknown keyword, in the same context.
+	h, err = c.hover(fragURI, 5, 5)
+	if err != nil || h == nil || *h.Range != rng(5, 4, 5, 10) || !strings.Contains(hoverText(h), "keyword in `virtual_server > real_server`") {
+		t.Errorf("second weight: %v %v", h, err)
+	}
+	h, err = c.hover(fragURI, 2, 6)
+	if err != nil || h == nil || !strings.Contains(hoverText(h), "**bogus_kw** — unknown keyword") || !strings.Contains(hoverText(h), "real_server") {
+		t.Errorf("unknown keyword: %v %q", err, hoverText(h))
 	}
 }
