@@ -22,7 +22,7 @@ type clientCaps struct {
 	configuration      bool
 	watchFilesDynamic  bool
 	codeActionLiterals bool
-	documentChanges    bool // versioned edits in workspace edits
+	documentChanges    bool    // versioned edits in workspace edits
 	nav                navCaps // completion, symbols (navigation.go)
 }
 
