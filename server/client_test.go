@@ -47,6 +47,7 @@ type clientOptions struct {
 	Configuration bool // workspace.configuration
 	WatchDynamic  bool // workspace.didChangeWatchedFiles.dynamicRegistration
 	DocChanges    bool // workspace.workspaceEdit.documentChanges
+	ViewRefresh   bool // workspace.semanticTokens and inlayHint refreshSupport
 	// InitOptions is sent as initializationOptions (marshaled with
 	// encoding/json); nil sends none.
 	InitOptions any
@@ -396,6 +397,10 @@ func (o clientOptions) capabilities() protocol.ClientCapabilities {
 	}
 	if o.Refresh {
 		caps.Workspace.Diagnostics = &protocol.DiagnosticWorkspaceClientCapabilities{RefreshSupport: yes(true)}
+	}
+	if o.ViewRefresh {
+		caps.Workspace.SemanticTokens = &protocol.SemanticTokensWorkspaceClientCapabilities{RefreshSupport: yes(true)}
+		caps.Workspace.InlayHint = &protocol.InlayHintWorkspaceClientCapabilities{RefreshSupport: yes(true)}
 	}
 	if o.DocChanges {
 		caps.Workspace.WorkspaceEdit = &protocol.WorkspaceEditClientCapabilities{DocumentChanges: yes(true)}

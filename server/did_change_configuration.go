@@ -110,14 +110,27 @@ func (s *Server) applySettings(gen int, st Settings) {
 		s.mu.Unlock()
 		s.schedule(d.key)
 	}
-	// Clients that pull diagnostics only ask again when told to.
+	// Clients only ask again for what they pull (diagnostics) or cache
+	// (tokens: $NAME values and @ID lines; inlay hints) when told to.
+	if len(docs) == 0 {
+		return
+	}
 	s.mu.Lock()
-	refresh := s.caps.pullDiagnostics && s.caps.diagnosticRefresh
+	var refresh []string
+	if s.caps.pullDiagnostics && s.caps.diagnosticRefresh {
+		refresh = append(refresh, protocol.MethodWorkspaceDiagnosticRefresh)
+	}
+	if s.caps.tokensRefresh {
+		refresh = append(refresh, protocol.MethodWorkspaceSemanticTokensRefresh)
+	}
+	if s.caps.inlayRefresh {
+		refresh = append(refresh, protocol.MethodWorkspaceInlayHintRefresh)
+	}
 	s.mu.Unlock()
-	if refresh && len(docs) > 0 {
+	for _, m := range refresh {
 		go func() {
-			if _, err := s.conn.Call(context.Background(), protocol.MethodWorkspaceDiagnosticRefresh, nil, nil); err != nil {
-				s.log.Debug("diagnostic refresh failed", zap.Error(err))
+			if _, err := s.conn.Call(context.Background(), m, nil, nil); err != nil {
+				s.log.Debug("refresh failed", zap.String("method", m), zap.Error(err))
 			}
 		}()
 	}

@@ -23,6 +23,8 @@ type clientCaps struct {
 	watchFilesDynamic  bool
 	codeActionLiterals bool
 	documentChanges    bool    // versioned edits in workspace edits
+	tokensRefresh      bool    // workspace/semanticTokens/refresh
+	inlayRefresh       bool    // workspace/inlayHint/refresh
 	nav                navCaps // completion, symbols (navigation.go)
 }
 
@@ -76,6 +78,12 @@ func readCaps(c protocol.ClientCapabilities) clientCaps {
 		}
 		if e := w.WorkspaceEdit; e != nil {
 			cc.documentChanges = yes(e.DocumentChanges)
+		}
+		if t := w.SemanticTokens; t != nil {
+			cc.tokensRefresh = yes(t.RefreshSupport)
+		}
+		if h := w.InlayHint; h != nil {
+			cc.inlayRefresh = yes(h.RefreshSupport)
 		}
 	}
 	return cc

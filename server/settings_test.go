@@ -181,3 +181,34 @@ func TestSettingsOrder(t *testing.T) {
 		t.Errorf("after the last settings: %q, want %q", got, sorry232)
 	}
 }
+
+// TestSettingsRefreshViews: a settings change asks a client that supports
+// it to fetch semantic tokens and inlay hints again (a new config id
+// changes which lines are disabled and what $NAMEs expand to); a client
+// without that support gets no such request.
+func TestSettingsRefreshViews(t *testing.T) {
+	for _, support := range []bool{true, false} {
+		c := start(t, clientOptions{ViewRefresh: support})
+		u := uri.URI("untitled:ids")
+		c.open(u, "@lb1 $P=1\nglobal_defs {\n    router_id lb${P}\n}\n")
+		c.diagsFor(u, 1)
+		n := c.seq()
+		c.notify(protocol.MethodWorkspaceDidChangeConfiguration, json.RawMessage(`{"settings":{"keepalived":{"configId":"lb1"}}}`))
+		c.nextPublish(u, n, nil)
+		want := []string{protocol.MethodWorkspaceSemanticTokensRefresh, protocol.MethodWorkspaceInlayHintRefresh}
+		if support {
+			c.waitFor("view refreshes", func() bool {
+				return slices.Contains(c.others, want[0]) && slices.Contains(c.others, want[1])
+			})
+			continue
+		}
+		time.Sleep(100 * time.Millisecond)
+		c.mu.Lock()
+		for _, m := range want {
+			if slices.Contains(c.others, m) {
+				t.Errorf("%s sent to a client without refresh support", m)
+			}
+		}
+		c.mu.Unlock()
+	}
+}
