@@ -76,6 +76,23 @@ var rules = []Rule{
 	{"script-security-disabled", I, "scripts are configured but enable_script_security is not set"},
 	{"relative-script-path", I, "a script is given by a relative path"},
 	{"incomplete-email-alerts", W, "mail alerts are asked for, but notification_email or smtp_server is missing"},
+	// Cluster checks (analysis/cluster): the configurations of several hosts
+	// compared (check --cluster, the [cluster] project section, the server's
+	// cluster.peers). Their ids start with "cluster-" (see IsClusterRule).
+	{"cluster-vrid-missing", W, "a virtual router (VRID, interface, family) that a peer host does not have"},
+	{"cluster-instance-name", H, "an instance name used on two hosts for different virtual routers"},
+	{"cluster-vip-mismatch", E, "the routers of one virtual router list different virtual addresses"},
+	{"cluster-advert-int-mismatch", E, "the routers of one virtual router use different advert_int values"},
+	{"cluster-auth-mismatch", E, "the routers of one virtual router use different authentication"},
+	{"cluster-version-mismatch", E, "the routers of one virtual router speak different VRRP versions"},
+	{"cluster-unicast-peer-mismatch", E, "unicast_peer lists that do not name the peer, or unicast on one host and multicast on another"},
+	{"cluster-preempt-mismatch", W, "nopreempt or preempt_delay differ between the routers of one virtual router"},
+	{"cluster-multiple-masters", W, "several hosts start as MASTER of one virtual router with equal priority"},
+	{"cluster-equal-priority", W, "two hosts have the same priority: the higher IP address breaks the tie"},
+	{"cluster-backup-preempts", W, "a BACKUP with a higher priority than the MASTER takes over"},
+	{"cluster-track-weight", W, "tracking weights that reorder the priorities, or cannot, or hand over to a host that does not check"},
+	{"cluster-virtual-server-missing", W, "a virtual_server that another LVS director does not define"},
+	{"cluster-real-server-mismatch", W, "a virtual_server has different real servers on two LVS directors"},
 	// Suppression comments.
 	{"unused-suppression", I, "a keepalived-ls: disable comment that suppresses nothing"},
 	// keepalived itself (check --with-keepalived, server runKeepalived).

@@ -253,7 +253,7 @@ func suppress(diags []parser.Diagnostic, dirs []*suppDirective, lines lineReader
 		}
 		for i := range d.rules {
 			r := &d.rules[i]
-			if r.used || r.id == "unused-suppression" || r.id == "keepalived-message" && !external {
+			if r.used || r.id == "unused-suppression" || r.id == "keepalived-message" && !external || IsClusterRule(r.id) {
 				continue
 			}
 			msg := fmt.Sprintf("this comment disables %s, but there is no such problem here: remove it", r.id)

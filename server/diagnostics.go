@@ -55,6 +55,10 @@ type fileDiags struct {
 // document itself first, then each included file.
 func (s *Server) diagnose(d *document) []fileDiags {
 	diags := s.checker(d.key).CheckWith(d.doc, s.keepalivedDiagnostics(d))
+	if extra := s.clusterDiagnostics(d); len(extra) > 0 { // server/cluster.go
+		diags = append(diags, extra...)
+		analysis.SortDiagnostics(diags)
+	}
 	byFile := map[*parser.Source][]parser.Diagnostic{}
 	var own []parser.Diagnostic
 	for _, dg := range diags {

@@ -85,8 +85,8 @@ func hasInclude(nodes []*parser.Node) bool {
 }
 
 // fileChanged reparses the parts of other open documents that read the
-// file at key (an include), and schedules their diagnostics. Callers hold
-// s.edit.
+// file at key (an include), and schedules their diagnostics and those of
+// the open documents that have it as a cluster peer. Callers hold s.edit.
 func (s *Server) fileChanged(key string) {
 	s.mu.Lock()
 	var roots []*document
@@ -106,4 +106,5 @@ func (s *Server) fileChanged(key string) {
 		s.mu.Unlock()
 		s.schedule(r.key)
 	}
+	s.clusterChanged(key)
 }

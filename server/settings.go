@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -26,6 +27,16 @@ type Settings struct {
 	// RunKeepalived also runs `keepalived -t` on saved documents and shows
 	// its messages (source "keepalived").
 	RunKeepalived bool `json:"runKeepalived"`
+	// Cluster names the configurations of one cluster's hosts, checked
+	// against each other (server/cluster.go).
+	Cluster ClusterSettings `json:"cluster"`
+}
+
+// ClusterSettings is the "cluster" setting.
+type ClusterSettings struct {
+	// Peers are files or glob patterns, relative to the workspace root;
+	// they replace the project file's [cluster] peers.
+	Peers []string `json:"peers"`
 }
 
 const defaultDebounceMS = 30
@@ -72,6 +83,10 @@ func parseSettings(raw []byte) (Settings, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return st, nil
 	}
+	raw = emptyObject(raw)
+	if string(raw) == "{}" {
+		return st, nil
+	}
 	var wrapper struct {
 		Keepalived json.RawMessage `json:"keepalived"`
 	}
@@ -79,10 +94,32 @@ func parseSettings(raw []byte) (Settings, error) {
 		return st, fmt.Errorf("settings: %w", err)
 	}
 	if len(wrapper.Keepalived) > 0 && string(wrapper.Keepalived) != "null" {
-		raw = wrapper.Keepalived
+		raw = emptyObject(wrapper.Keepalived)
+	}
+	// The objects among the settings: an empty one may come as [].
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(raw, &fields) == nil {
+		changed := false
+		for _, k := range []string{"rules", "cluster"} {
+			if v, ok := fields[k]; ok && string(emptyObject(v)) == "{}" && string(v) != "{}" {
+				fields[k], changed = json.RawMessage("{}"), true
+			}
+		}
+		if changed {
+			raw, _ = json.Marshal(fields)
+		}
 	}
 	if err := json.Unmarshal(raw, &st); err != nil {
 		return defaultSettings(), fmt.Errorf("settings: %w", err)
 	}
 	return st, nil
+}
+
+// emptyObject reads an empty JSON array as an empty object: Lua clients
+// (Neovim) encode an empty table as [].
+func emptyObject(raw json.RawMessage) json.RawMessage {
+	if t := bytes.TrimSpace(raw); len(t) >= 2 && t[0] == '[' && len(bytes.TrimSpace(t[1:len(t)-1])) == 0 && t[len(t)-1] == ']' {
+		return json.RawMessage("{}")
+	}
+	return raw
 }

@@ -212,3 +212,25 @@ func TestSettingsRefreshViews(t *testing.T) {
 		c.mu.Unlock()
 	}
 }
+
+// TestSettingsEmptyArrays: Lua clients send empty tables as [], which
+// means an empty object.
+func TestSettingsEmptyArrays(t *testing.T) {
+	for _, raw := range []string{`[]`, `{"keepalived": []}`, `{"keepalived": {"rules": []}}`, `{"rules": [ ], "cluster": []}`, `{"keepalived": {"targetVersion": "2.2.7", "rules": []}}`} {
+		st, err := parseSettings([]byte(raw))
+		if err != nil {
+			t.Errorf("%s: %v", raw, err)
+			continue
+		}
+		if len(st.Rules) != 0 {
+			t.Errorf("%s: rules %v", raw, st.Rules)
+		}
+	}
+	st, err := parseSettings([]byte(`{"keepalived": {"targetVersion": "2.2.7", "rules": []}}`))
+	if err != nil || st.TargetVersion != "2.2.7" {
+		t.Errorf("settings next to an empty rules table: %+v %v", st, err)
+	}
+	if _, err := parseSettings([]byte(`{"keepalived": {"rules": ["x"]}}`)); err == nil {
+		t.Error("a non-empty array for rules is accepted")
+	}
+}

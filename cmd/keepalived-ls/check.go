@@ -35,6 +35,22 @@ type finding struct {
 
 	col16, endCol16 int
 	sev             parser.Severity
+	related         *[]relatedLoc // for SARIF's relatedLocations (not in the JSON)
+}
+
+// relatedLoc is a related location of a finding, resolved like the finding.
+type relatedLoc struct {
+	file              string
+	line, col16       int
+	endLine, endCol16 int
+	message           string
+}
+
+// key is the finding without its related locations, for removing repeats
+// (a file included by several checked files).
+func (f finding) key() finding {
+	f.related = nil
+	return f
 }
 
 type ruleFlags []string
@@ -52,12 +68,13 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Var(&rules, "rule", "RULE=SEVERITY or RULE=off (repeatable)")
 	projectFile := fs.String("config", "", "project file to use instead of the nearest "+project.FileName)
 	withKeepalived := fs.Bool("with-keepalived", false, "also run keepalived -t on each file and show its messages")
+	cluster := fs.Bool("cluster", false, "check the files as the hosts of one cluster, also against each other (no files: the project file's [cluster] peers)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if fs.NArg() == 0 {
+	if fs.NArg() == 0 && !*cluster {
 		fmt.Fprintln(stderr, "keepalived-ls check: no files given (use - for stdin)")
 		return 2
 	}
@@ -113,7 +130,17 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	status := 0
 	var all []finding
 	seen := map[finding]bool{}
-	for _, name := range fs.Args() {
+	names := fs.Args()
+	if *cluster {
+		files, err := clusterFiles(names, flags.projectFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "keepalived-ls check: --cluster: %v\n", err)
+			return 2
+		}
+		all, status = checkCluster(files, setups, ka, stderr)
+		names = nil // checked as a cluster
+	}
+	for _, name := range names {
 		text, path, err := readInput(name, stdin)
 		if err != nil {
 			fmt.Fprintf(stderr, "keepalived-ls check: %v\n", err)
@@ -136,10 +163,10 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		external := ka.external(name, path, text, setup.configID)
 		for _, d := range setup.checker.CheckTextWith(path, text, opts, external) {
 			f := resolve(lines.line, name, d)
-			if seen[f] {
+			if seen[f.key()] {
 				continue
 			}
-			seen[f] = true
+			seen[f.key()] = true
 			all = append(all, f)
 		}
 	}
@@ -225,12 +252,35 @@ func resolve(docLine func(int) []byte, name string, d parser.Diagnostic) finding
 	}
 	s := d.Span
 	l0, l1 := line(int(s.Start.Line)), line(int(s.End.Line))
-	return finding{
+	f := finding{
 		File: file, Line: int(s.Start.Line) + 1, EndLine: int(s.End.Line) + 1,
 		Column: parser.RuneCol(l0, int(s.Start.Col)) + 1, EndColumn: parser.RuneCol(l1, int(s.End.Col)) + 1,
 		col16: parser.UTF16Col(l0, int(s.Start.Col)) + 1, endCol16: parser.UTF16Col(l1, int(s.End.Col)) + 1,
 		Severity: d.Severity.String(), Rule: d.Rule, Message: d.Message, sev: d.Severity,
 	}
+	if len(d.Related) > 0 {
+		rels := make([]relatedLoc, 0, len(d.Related))
+		for _, r := range d.Related {
+			rfile, rline := file, docLine
+			if d.Src != nil {
+				rfile = name // the related place is in the checked file itself
+				if name == "-" {
+					rfile = "<stdin>"
+				}
+			}
+			if r.Src != nil {
+				rfile, rline = r.Src.Path, r.Src.Line
+				if !filepath.IsAbs(name) {
+					rfile = displayPath(r.Src.Path)
+				}
+			}
+			a, b := rline(int(r.Span.Start.Line)), rline(int(r.Span.End.Line))
+			rels = append(rels, relatedLoc{file: rfile, line: int(r.Span.Start.Line) + 1, col16: parser.UTF16Col(a, int(r.Span.Start.Col)) + 1,
+				endLine: int(r.Span.End.Line) + 1, endCol16: parser.UTF16Col(b, int(r.Span.End.Col)) + 1, message: r.Message})
+		}
+		f.related = &rels
+	}
+	return f
 }
 
 // displayPath shows included files relative to the working directory when
@@ -258,16 +308,24 @@ func writeSARIF(w io.Writer, all []finding) error {
 			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(r.Severity)))
 	}
 	run.ColumnKind = "utf16CodeUnits"
-	for _, f := range all {
-		region := sarif.NewRegion().WithStartLine(f.Line).WithStartColumn(f.col16).
-			WithEndLine(f.EndLine).WithEndColumn(f.endCol16)
-		loc := sarif.NewPhysicalLocation().
-			WithArtifactLocation(sarif.NewSimpleArtifactLocation((&url.URL{Path: filepath.ToSlash(f.File)}).String())).
+	location := func(file string, line, col, endLine, endCol int) *sarif.PhysicalLocation {
+		region := sarif.NewRegion().WithStartLine(line).WithStartColumn(col).
+			WithEndLine(endLine).WithEndColumn(endCol)
+		return sarif.NewPhysicalLocation().
+			WithArtifactLocation(sarif.NewSimpleArtifactLocation((&url.URL{Path: filepath.ToSlash(file)}).String())).
 			WithRegion(region)
-		run.CreateResultForRule(f.Rule).
+	}
+	for _, f := range all {
+		res := run.CreateResultForRule(f.Rule).
 			WithLevel(sarifLevel(f.sev)).
-			WithMessage(sarif.NewTextMessage(f.Message)).
-			AddLocation(sarif.NewLocationWithPhysicalLocation(loc))
+			WithMessage(sarif.NewTextMessage(f.Message))
+		res.AddLocation(sarif.NewLocationWithPhysicalLocation(location(f.File, f.Line, f.col16, f.EndLine, f.endCol16)))
+		if f.related != nil {
+			for i, r := range *f.related {
+				res.AddRelatedLocation(sarif.NewLocationWithPhysicalLocation(location(r.file, r.line, r.col16, r.endLine, r.endCol16)).
+					WithId(i + 1).WithMessage(sarif.NewTextMessage(r.message)))
+			}
+		}
 	}
 	report.AddRun(run)
 	return report.PrettyWrite(w)

@@ -10,6 +10,9 @@
 //	extra-arguments = "off"
 //	sorry-server-is-real-server = "error"
 //
+//	[cluster]
+//	peers = ["node1/keepalived.conf", "node2/keepalived.conf"]
+//
 // The file that applies to a configuration file is the nearest one found by
 // walking up from the configuration file's directory.
 package project
@@ -23,6 +26,7 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/keepalived-ls/keepalived-ls/analysis"
 	"github.com/keepalived-ls/keepalived-ls/parser/schema"
@@ -43,6 +47,18 @@ type Settings struct {
 	// unsaved documents; relative entries are resolved against the project
 	// file's directory when loaded.
 	IncludeRoots []string `toml:"include-roots"`
+	// Cluster names the configurations of the hosts of one cluster.
+	Cluster Cluster `toml:"cluster"`
+}
+
+// Cluster is the [cluster] section: the configuration files of the hosts
+// that form one cluster (VRRP peers, LVS directors), checked against each
+// other.
+type Cluster struct {
+	// Peers are files or glob patterns (doublestar: *, **, ?, [...],
+	// {a,b}); relative entries are resolved against the project file's
+	// directory when loaded.
+	Peers []string `toml:"peers"`
 }
 
 // Find returns the nearest project file in dir or a directory above it, or
@@ -109,7 +125,7 @@ func Parse(path string, data []byte) (Settings, error) {
 		for _, k := range und {
 			keys = append(keys, k.String())
 		}
-		return Settings{}, fmt.Errorf("%s: unknown setting %s (known: target-version, config-id, include-roots, [rules])",
+		return Settings{}, fmt.Errorf("%s: unknown setting %s (known: target-version, config-id, include-roots, [rules], [cluster] peers)",
 			path, "'"+strings.Join(keys, "', '")+"'")
 	}
 	if err := st.validate(); err != nil {
@@ -124,8 +140,54 @@ func Parse(path string, data []byte) (Settings, error) {
 			st.IncludeRoots[i] = filepath.Join(dir, r)
 		}
 	}
+	for i, p := range st.Cluster.Peers {
+		if p == "" {
+			return Settings{}, fmt.Errorf("%s: [cluster] peers: an empty file name", path)
+		}
+		if !doublestar.ValidatePattern(filepath.ToSlash(p)) {
+			return Settings{}, fmt.Errorf("%s: [cluster] peers: %q is not a valid pattern", path, p)
+		}
+		if !filepath.IsAbs(p) {
+			st.Cluster.Peers[i] = filepath.Join(dir, p)
+		}
+	}
 	return st, nil
 }
+
+// ExpandPeers turns cluster peer entries (absolute files or glob patterns)
+// into files: in the order of the entries, each pattern's matches sorted,
+// without repeats and without directories. A file named without glob
+// characters is kept even if it does not exist, so that the caller can
+// report it.
+func ExpandPeers(patterns []string) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	add := func(p string) {
+		p = filepath.Clean(p)
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	for _, p := range patterns {
+		if !hasMeta(p) {
+			add(p)
+			continue
+		}
+		matches, err := doublestar.FilepathGlob(p, doublestar.WithFilesOnly())
+		if err != nil {
+			return nil, fmt.Errorf("[cluster] peers: %q: %w", p, err)
+		}
+		sort.Strings(matches)
+		for _, m := range matches {
+			add(m)
+		}
+	}
+	return out, nil
+}
+
+// hasMeta reports whether a path has glob characters.
+func hasMeta(p string) bool { return strings.ContainsAny(p, "*?[{") }
 
 // validate checks the target version and the rules.
 func (st Settings) validate() error {

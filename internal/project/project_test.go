@@ -105,3 +105,54 @@ func TestFindDirectoryNamedLikeTheFile(t *testing.T) {
 		t.Error("a directory named like the project file should be reported")
 	}
 }
+
+func TestCluster(t *testing.T) {
+	root := t.TempDir()
+	write(t, filepath.Join(root, FileName), `
+[cluster]
+peers = ["node2/keepalived.conf", "node*/keepalived.conf", "/etc/keepalived/keepalived.conf", "lb/**/*.conf"]
+`)
+	for _, f := range []string{"node1/keepalived.conf", "node2/keepalived.conf", "node3/keepalived.conf", "lb/a/x.conf", "lb/b.conf"} {
+		write(t, filepath.Join(root, f), "")
+	}
+	if err := os.MkdirAll(filepath.Join(root, "lb", "dir.conf"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	st, _, err := Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{filepath.Join(root, "node2/keepalived.conf"), filepath.Join(root, "node*/keepalived.conf"), "/etc/keepalived/keepalived.conf", filepath.Join(root, "lb/**/*.conf")}
+	if !reflect.DeepEqual(st.Cluster.Peers, want) {
+		t.Errorf("peers %q, want %q", st.Cluster.Peers, want)
+	}
+	files, err := ExpandPeers(st.Cluster.Peers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// In the order of the entries, matches sorted, no repeats, no
+	// directories; a plain file name is kept even if it does not exist.
+	want = []string{
+		filepath.Join(root, "node2/keepalived.conf"),
+		filepath.Join(root, "node1/keepalived.conf"),
+		filepath.Join(root, "node3/keepalived.conf"),
+		"/etc/keepalived/keepalived.conf",
+		filepath.Join(root, "lb/a/x.conf"),
+		filepath.Join(root, "lb/b.conf"),
+	}
+	if !reflect.DeepEqual(files, want) {
+		t.Errorf("files:\n%q\nwant:\n%q", files, want)
+	}
+
+	for _, c := range []struct{ text, want string }{
+		{"[cluster]\npeers = [\"\"]\n", "an empty file name"},
+		{"[cluster]\npeers = [\"a/[b\"]\n", "not a valid pattern"},
+		{"[cluster]\npeer = [\"a\"]\n", "unknown setting 'cluster.peer'"},
+		{"[cluster]\npeers = \"a\"\n", "peers"},
+	} {
+		_, err := Parse("/p/"+FileName, []byte(c.text))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: error %v, want %q", c.text, err, c.want)
+		}
+	}
+}
