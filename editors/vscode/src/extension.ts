@@ -24,6 +24,8 @@ export interface ServerSettings {
   configId: string;
   rules: Record<string, string>;
   debounce: number;
+  runKeepalived: boolean;
+  cluster: { peers: string[] };
 }
 
 export function serverSettings(cfg: vscode.WorkspaceConfiguration = vscode.workspace.getConfiguration(SECTION)): ServerSettings {
@@ -32,6 +34,8 @@ export function serverSettings(cfg: vscode.WorkspaceConfiguration = vscode.works
     configId: cfg.get<string>('configId', ''),
     rules: { ...cfg.get<Record<string, string>>('rules', {}) },
     debounce: cfg.get<number>('debounce', 30),
+    runKeepalived: cfg.get<boolean>('runKeepalived', false),
+    cluster: { peers: [...cfg.get<string[]>('cluster.peers', [])] },
   };
 }
 

@@ -204,9 +204,10 @@ test('manifest: languages, grammar, settings, commands', () => {
   for (const p of ['keepalived*.conf', '**/keepalived/**/*.conf', '/etc/keepalived/**/*.conf']) assert.ok(lang.filenamePatterns.includes(p), p);
   assert.ok(pkg.activationEvents.includes('onLanguage:keepalived'));
   const props = pkg.contributes.configuration.properties;
-  for (const k of ['server.path', 'server.args', 'targetVersion', 'configId', 'rules', 'debounce', 'trace.server', 'files.associations']) {
+  for (const k of ['server.path', 'server.args', 'targetVersion', 'configId', 'rules', 'debounce', 'runKeepalived', 'cluster.peers', 'trace.server', 'files.associations']) {
     assert.ok(props[`keepalived.${k}`], `setting keepalived.${k}`);
   }
   assert.ok(pkg.contributes.commands.some((c) => c.command === 'keepalived.restartServer'));
+  assert.ok(pkg.contributes.commands.some((c) => c.command === 'keepalived.showEffectiveConfig'));
   JSON.parse(readFileSync(join(root, lang.configuration), 'utf8'));
 });
