@@ -46,7 +46,7 @@ vrrp_instance VI_1 {
 }
 `)
 	want := func(prio string) string {
-		return "vrrp_instance VI_1 {\n    priority " + prio + "\n    virtual_ipaddress {\n# from vips.conf:1\n        10.0.0.10/24\n# from keepalived.conf:7\n    }\n}\n"
+		return "vrrp_instance VI_1 {\n    priority " + prio + "\n    virtual_ipaddress {\n        # from vips.conf:1\n        10.0.0.10/24\n    # from keepalived.conf:7\n    }\n}\n"
 	}
 	for _, tc := range []struct {
 		arg  any

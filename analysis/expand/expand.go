@@ -84,7 +84,7 @@ func (p *printer) line(src *parser.Source, ln, depth int, text string) {
 	if p.opts.Comments {
 		p.comments(src, ln, depth)
 	}
-	p.mark(src, ln)
+	p.mark(src, ln, depth)
 	p.indent(depth)
 	p.w.WriteString(text)
 	p.w.WriteByte('\n')
@@ -94,11 +94,13 @@ func (p *printer) line(src *parser.Source, ln, depth int, text string) {
 	}
 }
 
-// mark prints a "# from" line when the output moves to another file.
-func (p *printer) mark(src *parser.Source, ln int) {
+// mark prints a "# from" line, indented like the line it announces, when
+// the output moves to another file.
+func (p *printer) mark(src *parser.Source, ln, depth int) {
 	if p.opts.NoMarkers || src == p.cur {
 		return
 	}
+	p.indent(depth)
 	fmt.Fprintf(p.w, "# from %s:%d\n", p.name(src), ln+1)
 	p.cur = src
 }
@@ -134,7 +136,7 @@ func (p *printer) comments(src *parser.Source, ln, depth int) {
 		}
 		t := bytes.TrimSpace(text)
 		if len(t) > 0 && (t[0] == '#' || t[0] == '!') {
-			p.mark(src, k)
+			p.mark(src, k, depth)
 			p.indent(depth)
 			p.w.Write(t)
 			p.w.WriteByte('\n')

@@ -33,9 +33,9 @@ func TestExpandCommand(t *testing.T) {
     virtual_router_id 51
     priority ` + prio + `
     virtual_ipaddress {
-# from vips.conf:2
+        # from vips.conf:2
         10.0.0.10/24
-# from keepalived.conf:10
+    # from keepalived.conf:10
     }
 }
 `
@@ -49,9 +49,9 @@ func TestExpandCommand(t *testing.T) {
 		{[]string{"expand", "--instance", "lb1", conf}, want("150")},
 		{[]string{"expand", "--host", "lb1.example.com", conf}, want("150")},
 		{[]string{"expand", "--host", "lb2", conf}, want("100")},
-		{[]string{"expand", "--no-markers", conf}, strings.ReplaceAll(strings.ReplaceAll(want("100"), "# from vips.conf:2\n", ""), "# from keepalived.conf:10\n", "")},
+		{[]string{"expand", "--no-markers", conf}, strings.ReplaceAll(strings.ReplaceAll(want("100"), "        # from vips.conf:2\n", ""), "    # from keepalived.conf:10\n", "")},
 		{[]string{"expand", "--comments", "--config-id", "lb1", conf}, "! shared by lb1 and lb2\n" +
-			strings.Replace(want("150"), "# from vips.conf:2\n", "# from vips.conf:1\n        # the service addresses\n", 1)},
+			strings.Replace(want("150"), "        # from vips.conf:2\n", "        # from vips.conf:1\n        # the service addresses\n", 1)},
 	} {
 		code, out, errOut := runCLI(t, "", tc.args...)
 		if code != 0 || out != tc.want || errOut != "" {
