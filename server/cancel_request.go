@@ -2,7 +2,7 @@ package server
 
 import (
 	"context"
-	"fmt"
+	"slices"
 
 	"go.lsp.dev/protocol"
 )
@@ -15,17 +15,17 @@ func (s *Server) cancelRequest(_ context.Context, p *protocol.CancelParams) erro
 	var id string
 	switch v := p.ID.(type) {
 	case protocol.Integer:
-		id = fmt.Sprint(int64(v))
+		id = numberIDKey(int64(v))
 	case protocol.String:
-		id = string(v)
+		id = stringIDKey(string(v))
 	default:
 		return nil
 	}
 	s.mu.Lock()
-	cancel := s.inflight[id]
+	rs := slices.Clone(s.inflight[id])
 	s.mu.Unlock()
-	if cancel != nil {
-		cancel()
+	for _, r := range rs {
+		r.cancel()
 	}
 	return nil
 }

@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"fmt"
 
+	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 
@@ -12,6 +14,11 @@ import (
 func init() { register(protocol.MethodTextDocumentDidOpen, notify((*Server).didOpen)) }
 
 func (s *Server) didOpen(ctx context.Context, p *protocol.DidOpenTextDocumentParams) error {
+	if p.TextDocument.URI == "" {
+		// {} decodes without error: opening it would publish diagnostics
+		// for the URI "", which clients reject.
+		return fmt.Errorf("%w: didOpen without textDocument.uri", jsonrpc2.ErrInvalidParams)
+	}
 	s.edit.Lock()
 	defer s.edit.Unlock()
 	key, path := docKey(p.TextDocument.URI)

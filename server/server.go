@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -56,9 +58,9 @@ type Server struct {
 	docs     map[string]*document // by key(uri)
 	checkers map[string]*analysis.Checker
 	timers   map[string]*time.Timer
-	included map[string]map[string]bool    // root key -> keys of included files it published to
-	inflight map[string]context.CancelFunc // async requests by id, for $/cancelRequest
-	proj     projectState                  // project files and keepalived runs (project.go)
+	included map[string]map[string]bool // root key -> keys of included files it published to
+	inflight map[string][]*inflightReq  // async requests by requestIDKey, for $/cancelRequest
+	proj     projectState               // project files and keepalived runs (project.go)
 	exited   chan int
 
 	structOnce sync.Once
@@ -80,7 +82,7 @@ func New(opts Options) *Server {
 		checkers: map[string]*analysis.Checker{},
 		timers:   map[string]*time.Timer{},
 		included: map[string]map[string]bool{},
-		inflight: map[string]context.CancelFunc{},
+		inflight: map[string][]*inflightReq{},
 		exited:   make(chan int, 1),
 	}
 }
@@ -233,20 +235,25 @@ func (s *Server) handle(ctx context.Context, req *jsonrpc2.Request) (result any,
 		// connection's, not from the pooled request context. Registered
 		// before the release: once released, the read loop may already be
 		// handling the $/cancelRequest that follows.
-		id := fmt.Sprint(req.ID())
+		id := requestIDKey(req.ID())
 		reqCtx := ctx
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithCancel(jsonrpc2.DetachContext(ctx))
+		r := &inflightReq{}
+		ctx, r.cancel = context.WithCancel(jsonrpc2.DetachContext(ctx))
 		s.mu.Lock()
-		s.inflight[id] = cancel
+		s.inflight[id] = append(s.inflight[id], r)
 		s.mu.Unlock()
 		jsonrpc2.Async(reqCtx) // params are cloned by the release
 		params = req.Params()
 		defer func() {
 			s.mu.Lock()
-			delete(s.inflight, id)
+			rs := slices.DeleteFunc(s.inflight[id], func(x *inflightReq) bool { return x == r })
+			if len(rs) == 0 {
+				delete(s.inflight, id)
+			} else {
+				s.inflight[id] = rs
+			}
 			s.mu.Unlock()
-			cancel()
+			r.cancel()
 		}()
 	}
 	start := time.Now()
@@ -259,6 +266,25 @@ func (s *Server) handle(ctx context.Context, req *jsonrpc2.Request) (result any,
 	}
 	return result, err
 }
+
+// inflightReq is an async request that $/cancelRequest can cancel.
+type inflightReq struct {
+	cancel context.CancelFunc
+}
+
+// requestIDKey keys s.inflight: the number 7 and the string "7" are
+// different ids. A client that reuses an id while the first request runs
+// has both cancelled by one $/cancelRequest.
+func requestIDKey(id jsonrpc2.ID) string {
+	if n, ok := id.Number(); ok {
+		return numberIDKey(n)
+	}
+	str, _ := id.StringValue()
+	return stringIDKey(str)
+}
+
+func numberIDKey(n int64) string    { return "n" + strconv.FormatInt(n, 10) }
+func stringIDKey(str string) string { return "s" + str }
 
 // notifyClient sends a notification, logging failures.
 func (s *Server) notifyClient(ctx context.Context, method string, params any) {
