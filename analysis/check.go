@@ -62,8 +62,11 @@ func (c *Checker) Check(d *parser.Doc) []parser.Diagnostic { return c.CheckWith(
 // the rule settings and suppression comments like the others.
 func (c *Checker) CheckWith(d *parser.Doc, external []parser.Diagnostic) []parser.Diagnostic {
 	units := d.Units()
+	sc := getScratch()
+	defer putScratch(sc)
 	// One pass: memoised results of unchanged units; the rest analysed.
-	all := make([]*unitResult, len(units))
+	all := grow(sc.all, len(units))
+	sc.all = all
 	var todo []int
 	for i, u := range units {
 		if r, ok := c.cached(u); ok {
@@ -80,15 +83,43 @@ func (c *Checker) CheckWith(d *parser.Doc, external []parser.Diagnostic) []parse
 		}
 	}
 	// Only units with diagnostics or symbols matter from here on.
-	results := make([]*unitResult, 0, len(all))
-	firsts := make([]int32, 0, len(all))
+	results, firsts := sc.results[:0], sc.firsts[:0]
 	for i, r := range all {
 		if len(r.diags) > 0 || len(r.syms) > 0 || len(r.facts) > 0 || len(r.dirs) > 0 {
 			results = append(results, r)
 			firsts = append(firsts, d.UnitLine(i))
 		}
 	}
-	return c.finish(results, firsts, d.Line, d.LineCount(), external)
+	sc.results, sc.firsts = results, firsts
+	return c.finishWith(sc, results, firsts, d.Line, d.LineCount(), external)
+}
+
+// scratch holds the per-check lists, which are as long as the document
+// has units: reused between checks, so that a keystroke in a large
+// document does not allocate (and later collect) them each time.
+type scratch struct {
+	all, results, symIn, semIn   []*unitResult
+	firsts, symFirsts, semFirsts []int32
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+func getScratch() *scratch { return scratchPool.Get().(*scratch) }
+
+// putScratch returns the lists, cleared so that they keep no result alive.
+func putScratch(sc *scratch) {
+	for _, l := range [][]*unitResult{sc.all, sc.results, sc.symIn, sc.semIn} {
+		clear(l[:cap(l)])
+	}
+	scratchPool.Put(sc)
+}
+
+// grow returns l with length n, reallocated if it is too short.
+func grow[T any](l []T, n int) []T {
+	if cap(l) < n {
+		return make([]T, n)
+	}
+	return l[:n]
 }
 
 // symbols runs the cross-unit symbol check, or reuses its last result when
@@ -97,11 +128,11 @@ func (c *Checker) symbols(in []*unitResult) []symDiag {
 	c.symMu.Lock()
 	defer c.symMu.Unlock()
 	if sameCrossUnitInput(in, c.symIn) {
-		c.symIn = in
+		copy(c.symIn, in) // in is scratch: keep the cache's own list
 		return c.symOut
 	}
 	out := checkSymbols(in)
-	c.symIn, c.symOut = in, out
+	c.symIn, c.symOut = slices.Clone(in), out
 	return out
 }
 
@@ -111,11 +142,11 @@ func (c *Checker) semantics(in []*unitResult) []symDiag {
 	c.symMu.Lock()
 	defer c.symMu.Unlock()
 	if sameCrossUnitInput(in, c.semIn) {
-		c.semIn = in
+		copy(c.semIn, in)
 		return c.semOut
 	}
 	out := checkSemantics(in)
-	c.semIn, c.semOut = in, out
+	c.semIn, c.semOut = slices.Clone(in), out
 	return out
 }
 
@@ -195,10 +226,18 @@ func (c *Checker) CheckTextWith(path string, text []byte, opts parser.Options, e
 // the document (absolute), docLines is its line count; external are
 // diagnostics from outside keepalived-ls (see CheckWith).
 func (c *Checker) finish(results []*unitResult, firsts []int32, docLine func(int) []byte, docLines int, external []parser.Diagnostic) []parser.Diagnostic {
+	sc := getScratch()
+	defer putScratch(sc)
+	return c.finishWith(sc, results, firsts, docLine, docLines, external)
+}
+
+// finishWith is finish with scratch lists.
+func (c *Checker) finishWith(sc *scratch, results []*unitResult, firsts []int32, docLine func(int) []byte, docLines int, external []parser.Diagnostic) []parser.Diagnostic {
 	var out []parser.Diagnostic
 	var dirs []*suppDirective
-	symIn, semIn := make([]*unitResult, 0, len(results)), make([]*unitResult, 0, len(results))
-	symFirsts, semFirsts := make([]int32, 0, len(results)), make([]int32, 0, len(results))
+	symIn, semIn := sc.symIn[:0], sc.semIn[:0]
+	symFirsts, semFirsts := sc.symFirsts[:0], sc.semFirsts[:0]
+	defer func() { sc.symIn, sc.semIn, sc.symFirsts, sc.semFirsts = symIn, semIn, symFirsts, semFirsts }()
 	for i, r := range results {
 		for _, dg := range r.diags {
 			out = append(out, absolute(dg, firsts[i]))
