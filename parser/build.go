@@ -3,6 +3,7 @@ package parser
 import (
 	"fmt"
 	"strings"
+	"unsafe"
 
 	"github.com/keepalived-ls/keepalived-ls/parser/schema"
 )
@@ -40,9 +41,11 @@ func (b *builder) pop() frame {
 	if v := b.vals[f.vals:]; len(v) > 0 {
 		s := b.slabs
 		if len(s.vptrs) < len(v) {
-			s.vptrs = make([]*ValueLine, max(512, len(v)))
+			s.vptrs = make([]*ValueLine, max(chunkSize(len(s.vptrChunk), 16, 512), len(v)))
 			s.vptrChunk = s.vptrs
+			s.alloc.vptrs += len(s.vptrs)
 		}
+		s.used.vptrs += len(v)
 		vs := s.vptrs[:len(v):len(v)]
 		s.vptrs = s.vptrs[len(v):]
 		copy(vs, v)
@@ -61,9 +64,11 @@ func (b *builder) pop() frame {
 func (b *builder) nodePtrs(k []*Node) []*Node {
 	s := b.slabs
 	if len(s.ptrs) < len(k) {
-		s.ptrs = make([]*Node, max(1024, len(k)))
+		s.ptrs = make([]*Node, max(chunkSize(len(s.ptrChunk), 32, 1024), len(k)))
 		s.ptrChunk = s.ptrs
+		s.alloc.ptrs += len(s.ptrs)
 	}
+	s.used.ptrs += len(k)
 	out := s.ptrs[:len(k):len(k)]
 	s.ptrs = s.ptrs[len(k):]
 	copy(out, k)
@@ -97,6 +102,11 @@ type builder struct {
 	generators   []Generator
 	includes     []string // files read, for invalidation
 	includeStack []string // files being read, for cycle detection
+	includeReads int      // files read through includes (see maxIncludeReads)
+	includeBytes int      // and their bytes (see maxIncludeBytes)
+	includeOver  bool     // the include budget was reported
+	lineDiags    int      // where the current physical line's diagnostics start
+	seenDiags    map[diagKey]struct{}
 	binaryLines  int
 
 	slabs *slabs
@@ -116,6 +126,39 @@ type slabs struct {
 	tokChunk   []Token
 	ptrChunk   []*Node
 	vptrChunk  []*ValueLine
+	// Items handed out and allocated, by kind (see Doc.Edit).
+	used, alloc slabCounts
+}
+
+// slabCounts counts slab items of each kind.
+type slabCounts struct{ nodes, values, toks, ptrs, vptrs int }
+
+// bytes is the memory the items take.
+func (c slabCounts) bytes() int {
+	return c.nodes*int(unsafe.Sizeof(Node{})) + c.values*int(unsafe.Sizeof(ValueLine{})) +
+		c.toks*int(unsafe.Sizeof(Token{})) + (c.ptrs+c.vptrs)*int(unsafe.Sizeof(uintptr(0)))
+}
+
+// reserve starts slabs holding exactly c items of each kind: a second
+// parse of text already parsed once fits them without waste.
+func (s *slabs) reserve(c slabCounts) {
+	*s = slabs{}
+	s.nodes, s.values, s.toks = make([]Node, c.nodes), make([]ValueLine, c.values), make([]Token, c.toks)
+	s.ptrs, s.vptrs = make([]*Node, c.ptrs), make([]*ValueLine, c.vptrs)
+	s.nodeChunk, s.valueChunk, s.tokChunk, s.ptrChunk, s.vptrChunk = s.nodes, s.values, s.toks, s.ptrs, s.vptrs
+	s.alloc = c
+}
+
+// chunkSize is the size of the next chunk of a kind after one of prev
+// items: chunks start small and double up to most. A parse's slabs stay
+// alive as long as any of its units does, and an incremental edit parses
+// only a unit or two: full-size first chunks would pin about 70 KB per
+// edited unit, most of it unused.
+func chunkSize(prev, least, most int) int {
+	if prev == 0 {
+		return least
+	}
+	return min(max(prev*2, least), most)
 }
 
 // rewind makes the latest chunks available again. Only for streaming,
@@ -128,9 +171,11 @@ func (s *slabs) rewind() {
 func (b *builder) newNode() *Node {
 	s := b.slabs
 	if len(s.nodes) == 0 {
-		s.nodes = make([]Node, 128)
+		s.nodes = make([]Node, chunkSize(len(s.nodeChunk), 8, 128))
 		s.nodeChunk = s.nodes
+		s.alloc.nodes += len(s.nodes)
 	}
+	s.used.nodes++
 	n := &s.nodes[0]
 	s.nodes = s.nodes[1:]
 	return n
@@ -140,20 +185,69 @@ func (b *builder) newNode() *Node {
 func (b *builder) tokens(n int) []Token {
 	s := b.slabs
 	if len(s.toks) < n {
-		size := 1024
-		if n > size {
-			size = n
-		}
-		s.toks = make([]Token, size)
+		s.toks = make([]Token, max(chunkSize(len(s.tokChunk), 32, 1024), n))
 		s.tokChunk = s.toks
+		s.alloc.toks += len(s.toks)
 	}
+	s.used.toks += n
 	t := s.toks[:n:n]
 	s.toks = s.toks[n:]
 	return t
 }
 
 func (b *builder) diag(sev Severity, rule string, span Span, msg string) {
-	b.diags = append(b.diags, Diagnostic{Src: b.src, Span: span, Severity: sev, Rule: rule, Message: msg})
+	d := Diagnostic{Src: b.src, Span: span, Severity: sev, Rule: rule, Message: msg}
+	if len(b.diags) > b.lineDiags && b.repeated(d) {
+		return
+	}
+	b.diags = append(b.diags, d)
+}
+
+// diagKey identifies a diagnostic for repeated.
+type diagKey struct {
+	src           *Source
+	span          Span
+	rule, message string
+}
+
+// repeated reports whether the physical line being read already has the
+// same diagnostic. Expansion repeats them: every brace of a definition's
+// value, or every line a generator produces, would otherwise report the same
+// problem at the same place again (a 3-byte "$B" line expanding to 1000
+// braces gave 1000 identical diagnostics).
+func (b *builder) repeated(d Diagnostic) bool {
+	key := diagKey{d.Src, d.Span, d.Rule, d.Message}
+	line := b.diags[b.lineDiags:]
+	if len(line) < 8 {
+		for i := range line {
+			if x := &line[i]; x.Src == d.Src && x.Span == d.Span && x.Rule == d.Rule && x.Message == d.Message {
+				return true
+			}
+		}
+		return false
+	}
+	if b.seenDiags == nil {
+		b.seenDiags = make(map[diagKey]struct{}, 2*len(line))
+	}
+	if len(b.seenDiags) == 0 {
+		for i := range line {
+			x := &line[i]
+			b.seenDiags[diagKey{x.Src, x.Span, x.Rule, x.Message}] = struct{}{}
+		}
+	}
+	if _, ok := b.seenDiags[key]; ok {
+		return true
+	}
+	b.seenDiags[key] = struct{}{}
+	return false
+}
+
+// startLine marks the start of a physical line's diagnostics.
+func (b *builder) startLine() {
+	b.lineDiags = len(b.diags)
+	if len(b.seenDiags) > 0 {
+		clear(b.seenDiags)
+	}
 }
 
 func (b *builder) comment(s Span) {
@@ -213,9 +307,11 @@ func (b *builder) attach(n *Node) {
 func (b *builder) addValue(ll *logical) {
 	s := b.slabs
 	if len(s.values) == 0 {
-		s.values = make([]ValueLine, 128)
+		s.values = make([]ValueLine, chunkSize(len(s.valueChunk), 8, 128))
 		s.valueChunk = s.values
+		s.alloc.values += len(s.values)
 	}
+	s.used.values++
 	v := &s.values[0]
 	s.values = s.values[1:]
 	*v = ValueLine{Src: b.src, Tokens: ll.toks}

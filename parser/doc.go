@@ -298,6 +298,13 @@ type unitParser struct {
 	slabs  slabs
 	emit   func(*Unit) // when set, finished units go here instead of units
 	stream bool        // units are dropped once emitted, so memory is reused
+
+	// With unitSlabs (incremental edits) every unit gets slabs of its own,
+	// sized from sizes when given; used and alloc add up what the units
+	// took (see Doc.Edit).
+	unitSlabs   bool
+	sizes       []slabCounts
+	used, alloc []slabCounts
 }
 
 func (d *Doc) newUnitParser(start *defs) *unitParser {
@@ -312,6 +319,12 @@ func (p *unitParser) newUnit() {
 	if p.stream && p.b != nil {
 		p.recycle()
 	} else {
+		if p.unitSlabs {
+			p.slabs = slabs{}
+			if k := len(p.used); k < len(p.sizes) {
+				p.slabs.reserve(p.sizes[k])
+			}
+		}
 		p.b = &builder{rd: p.r, slabs: &p.slabs}
 		p.cur = &Unit{}
 	}
@@ -369,6 +382,9 @@ func (p *unitParser) endUnit() {
 	u.Includes = b.includes
 	u.defsOut = p.r.defs
 	u.text = u.text[:len(u.text):len(u.text)]
+	if p.unitSlabs {
+		p.used, p.alloc = append(p.used, p.slabs.used), append(p.alloc, p.slabs.alloc)
+	}
 	if p.emit != nil {
 		p.emit(u)
 		if p.stream {
@@ -390,6 +406,31 @@ func (p *unitParser) finish() []*Unit {
 		p.endUnit()
 	}
 	return p.units
+}
+
+// parseRegion parses the edited region of d and then d's units from next
+// on, until the parse is back in step with d. It returns the new units,
+// the index of the first unit of d kept, and the parser (for its slab
+// counts). With sizes, unit k's slabs hold exactly sizes[k].
+func (nd *Doc) parseRegion(d *Doc, region []byte, next int, startDefs *defs, sizes []slabCounts) ([]*Unit, int, *unitParser) {
+	p := nd.newUnitParser(startDefs)
+	p.unitSlabs, p.sizes = true, sizes
+	if len(sizes) > 0 {
+		p.slabs.reserve(sizes[0])
+	}
+	forEachLine(region, next == len(d.units), func(line []byte, nl bool) { p.line(line, nl) })
+	for next < len(d.units) {
+		if p.ready() && p.r.defs.equal(d.units[next-1].defsOut) {
+			break
+		}
+		forEachLine(d.units[next].text, next == len(d.units)-1, func(line []byte, nl bool) { p.line(line, nl) })
+		next++
+	}
+	if next == len(d.units) {
+		return p.finish(), next, p
+	}
+	p.endUnit()
+	return p.units, next, p
 }
 
 // Units returns the document's units in order.
@@ -457,22 +498,17 @@ func (d *Doc) Edit(start, end Pos, newText []byte) *Doc {
 		startDefs = d.units[ua-1].defsOut
 	}
 	nd := &Doc{Path: d.Path, opts: d.opts}
-	p := nd.newUnitParser(startDefs)
-	next := ub + 1
-	forEachLine(region, next == len(d.units), func(line []byte, nl bool) { p.line(line, nl) })
-	for next < len(d.units) {
-		if p.ready() && p.r.defs.equal(d.units[next-1].defsOut) {
-			break
-		}
-		forEachLine(d.units[next].text, next == len(d.units)-1, func(line []byte, nl bool) { p.line(line, nl) })
-		next++
+	// A document edited for hours is made of units from edits: each gets
+	// slabs of its own, freed with it, and when their chunks are mostly
+	// empty the region is parsed again into slabs of exactly the size
+	// each unit needs.
+	fresh, next, p := nd.parseRegion(d, region, ub+1, startDefs, nil)
+	used, alloc := 0, 0
+	for i := range p.used {
+		used, alloc = used+p.used[i].bytes(), alloc+p.alloc[i].bytes()
 	}
-	var fresh []*Unit
-	if next == len(d.units) {
-		fresh = p.finish()
-	} else {
-		p.endUnit()
-		fresh = p.units
+	if alloc-used > 1024 && alloc-used > used/4 {
+		fresh, next, _ = nd.parseRegion(d, region, ub+1, startDefs, p.used)
 	}
 	units := make([]*Unit, 0, ua+len(fresh)+len(d.units)-next)
 	units = append(units, d.units[:ua]...)

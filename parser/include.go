@@ -1,9 +1,12 @@
 package parser
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -23,31 +26,187 @@ type FS interface {
 // MaxFileSize bounds the size of an included file keepalived-ls reads.
 const MaxFileSize = 64 << 20
 
-// Include limits.
+// Include limits. keepalived has none of them (it loops on an include cycle
+// until it runs out of file descriptors); they keep hostile or broken
+// configurations from making keepalived-ls read without end. The read
+// budgets apply per top-level statement (a unit), which keeps units
+// independent for incremental reparsing. docs/limits.md lists every limit
+// with its diagnostic.
 const (
-	maxIncludeDepth = 32
-	maxIncludeFiles = 1000 // per include directive
+	maxIncludeDepth      = 32
+	maxIncludeFiles      = 1000      // per include directive
+	maxBraceAlternatives = 1000      // patterns one include's {a,b} groups expand to
+	maxIncludeReads      = 10000     // files read (or refused as a cycle) per top-level statement
+	maxIncludeBytes      = 256 << 20 // bytes read through includes per top-level statement
 )
 
 // OSFS reads from the local disk.
 type OSFS struct{}
 
+// ReadFile reads a regular file of at most MaxFileSize bytes. Anything else
+// (a FIFO, a device such as /dev/zero, a socket, a directory) is refused
+// without reading from it: the file is opened non-blocking, so that opening
+// a FIFO without a writer cannot hang, and checked again once open, so that
+// a file replaced after the Stat cannot slip through.
 func (OSFS) ReadFile(path string) ([]byte, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err
 	}
-	if st.Size() > MaxFileSize {
-		return nil, fmt.Errorf("file is %d MB; keepalived-ls reads at most %d MB", st.Size()>>20, MaxFileSize>>20)
+	if err := readable(st); err != nil {
+		return nil, err
 	}
-	return os.ReadFile(path)
+	f, err := openNonBlocking(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err = f.Stat(); err != nil {
+		return nil, err
+	}
+	if err := readable(st); err != nil {
+		return nil, err
+	}
+	b := make([]byte, 0, st.Size()+1)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // grow: the file may have grown
+		}
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if len(b) > MaxFileSize {
+			return nil, tooLarge(int64(len(b)))
+		}
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// readable refuses what OSFS.ReadFile does not read.
+func readable(st fs.FileInfo) error {
+	switch {
+	case st.IsDir():
+		return fmt.Errorf("is a directory")
+	case !st.Mode().IsRegular():
+		return fmt.Errorf("not a regular file (%s): keepalived-ls only reads regular files", fileType(st.Mode()))
+	case st.Size() > MaxFileSize:
+		return tooLarge(st.Size())
+	}
+	return nil
+}
+
+func tooLarge(size int64) error {
+	return fmt.Errorf("file is %d MB; keepalived-ls reads at most %d MB", size>>20, MaxFileSize>>20)
+}
+
+// fileType names the type of a file that is not regular.
+func fileType(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a block device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDir != 0:
+		return "a directory"
+	}
+	return "not a regular file"
 }
 
 func (OSFS) Stat(path string) (fs.FileInfo, error) { return os.Stat(path) }
 
 // Glob matches like glibc's glob() with GLOB_BRACE: *, ?, [...] and {a,b}.
+// glibc has no recursive "**": it means "*", and so it does here (a
+// recursive "**" would walk a whole file tree for "include /**").
+// Wildcards do not follow symbolic links to directories, so a link that
+// loops back cannot be walked again and again. A pattern whose wildcards
+// make Glob look at more than maxGlobEntries directory entries
+// ("include /*/*/*/*/*/*/*/*") stops there: Glob returns what matched so far
+// with ErrGlobLimit.
 func (OSFS) Glob(pattern string) ([]string, error) {
-	return doublestar.FilepathGlob(pattern, doublestar.WithNoFollow())
+	pattern = noGlobstar(pattern)
+	base, rest := doublestar.SplitPattern(filepath.ToSlash(filepath.Clean(pattern)))
+	if rest == "" || rest == "." || rest == ".." || !hasWildcard(rest) {
+		return doublestar.FilepathGlob(pattern, doublestar.WithNoFollow())
+	}
+	gfs := &globFS{FS: os.DirFS(base)}
+	matches, err := doublestar.Glob(gfs, rest, doublestar.WithNoFollow())
+	if err != nil {
+		return nil, err
+	}
+	for i := range matches {
+		matches[i] = filepath.FromSlash(path.Join(base, matches[i]))
+	}
+	if gfs.entries > maxGlobEntries {
+		return matches, ErrGlobLimit
+	}
+	return matches, nil
+}
+
+// maxGlobEntries bounds the directory entries one Glob looks at (a
+// variable for tests).
+var maxGlobEntries = 100000
+
+// ErrGlobLimit is returned with the matches found so far when a pattern
+// makes Glob look at more than 100,000 directory entries.
+var ErrGlobLimit = errors.New("the pattern's wildcards reach more than 100000 directory entries")
+
+// globFS counts what a Glob looks at and fails once it is over the limit
+// (doublestar then skips the rest, as it does with unreadable directories).
+type globFS struct {
+	fs.FS
+	entries int
+}
+
+func (g *globFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	if g.entries > maxGlobEntries {
+		return nil, ErrGlobLimit
+	}
+	ents, err := fs.ReadDir(g.FS, name)
+	g.entries += len(ents) + 1
+	return ents, err
+}
+
+func (g *globFS) Stat(name string) (fs.FileInfo, error) {
+	if g.entries > maxGlobEntries {
+		return nil, ErrGlobLimit
+	}
+	g.entries++
+	return fs.Stat(g.FS, name)
+}
+
+// noGlobstar collapses runs of unescaped '*' into one.
+func noGlobstar(p string) string {
+	if !strings.Contains(p, "**") {
+		return p
+	}
+	out := make([]byte, 0, len(p))
+	star := false // the last byte written is an unescaped '*'
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '\\' && i+1 < len(p):
+			out = append(out, c, p[i+1])
+			i++
+			star = false
+		case c == '*':
+			if !star {
+				out = append(out, c)
+			}
+			star = true
+		default:
+			out = append(out, c)
+			star = false
+		}
+	}
+	return string(out)
 }
 
 func hasWildcard(p string) bool { return strings.ContainsAny(p, "*?[{") }
@@ -84,7 +243,10 @@ func severity(strict bool, otherwise Severity) Severity {
 	return otherwise
 }
 
-// braceAlternatives expands {a,b} groups of a glob pattern.
+// braceAlternatives expands {a,b} groups of a glob pattern, like glibc's
+// GLOB_BRACE. The number of alternatives multiplies with each group, so the
+// expansion stops after maxBraceAlternatives+1 patterns: callers report a
+// pattern with more.
 func braceAlternatives(p string) []string {
 	open := strings.IndexByte(p, '{')
 	if open < 0 {
@@ -110,11 +272,17 @@ func braceAlternatives(p string) []string {
 	if close < 0 {
 		return []string{p}
 	}
+	rests := braceAlternatives(p[close+1:]) // once: every alternative shares them
 	var out []string
 	prev := open + 1
 	for _, c := range append(cuts, close) {
-		for _, rest := range braceAlternatives(p[close+1:]) {
-			out = append(out, p[:open]+p[prev:c]+rest)
+		for _, mid := range braceAlternatives(p[prev:c]) { // nested groups
+			for _, rest := range rests {
+				if len(out) > maxBraceAlternatives {
+					return out
+				}
+				out = append(out, p[:open]+mid+rest)
+			}
 		}
 		prev = c + 1
 	}
@@ -176,13 +344,27 @@ func (b *builder) include(il *includeLine) {
 		}
 		pattern = filepath.Join(dir, pattern)
 	}
+	alts := braceAlternatives(pattern)
+	if len(alts) > maxBraceAlternatives {
+		b.diag(severity(fl.brace, Warning), "include-not-found", span, fmt.Sprintf(
+			"the {a,b} groups of '%s' make more than %d patterns; keepalived-ls reads the first %d", il.pattern.Text, maxBraceAlternatives, maxBraceAlternatives))
+		alts = alts[:maxBraceAlternatives]
+	}
 	var matches []string
 	missing := 0 // alternatives or directories that do not exist
 	missingDir := ""
-	for _, alt := range braceAlternatives(pattern) {
+	globLimited := false
+	for _, alt := range alts {
 		if hasWildcard(alt) {
 			m, err := fsys.Glob(alt)
-			if err != nil {
+			switch {
+			case errors.Is(err, ErrGlobLimit):
+				if !globLimited {
+					globLimited = true
+					b.diag(Warning, "include-not-found", span, fmt.Sprintf(
+						"the wildcards of '%s' reach more than %d directory entries; keepalived-ls reads only what matched up to there", il.pattern.Text, maxGlobEntries))
+				}
+			case err != nil:
 				b.diag(missingSev, "include-not-found", span, fmt.Sprintf("invalid include pattern: %v", err))
 				return
 			}
@@ -199,10 +381,12 @@ func (b *builder) include(il *includeLine) {
 			matches = append(matches, m...)
 			continue
 		}
-		if _, err := fsys.Stat(alt); err != nil {
+		if _, err := fsys.Stat(alt); errors.Is(err, fs.ErrNotExist) {
 			missing++
 			continue
 		}
+		// Other errors (a symbolic link loop, no permission): includeFile
+		// says why the file cannot be read.
 		matches = append(matches, alt)
 	}
 	sort.Strings(matches)
@@ -253,6 +437,18 @@ func (b *builder) includeFile(n *Node, path string, span Span, fl includeFlags) 
 	r := b.rd
 	fsys := r.opts.fs()
 	path = filepath.Clean(path)
+	// Files that include each other through wildcards, or a file included
+	// twice at every level, multiply the reads exponentially: bound them.
+	if b.includeReads >= maxIncludeReads || b.includeBytes > maxIncludeBytes {
+		if !b.includeOver {
+			b.includeOver = true
+			b.diag(Error, "include-cycle", span, fmt.Sprintf(
+				"this statement reads more than %d files or %d MB through its includes; keepalived-ls reads no more (do files include each other through a wildcard?)",
+				maxIncludeReads, maxIncludeBytes>>20))
+		}
+		return
+	}
+	b.includeReads++
 	st, err := fsys.Stat(path)
 	switch {
 	case err != nil:
@@ -286,6 +482,7 @@ func (b *builder) includeFile(n *Node, path string, span Span, fl includeFlags) 
 		b.diag(severity(fl.read, Warning), "include-not-found", span, fmt.Sprintf("cannot read included file '%s': %v", path, err))
 		return
 	}
+	b.includeBytes += len(text)
 	src := NewSource(path, text)
 	if n.ext == nil {
 		n.ext = &nodeExt{}
@@ -297,6 +494,7 @@ func (b *builder) includeFile(n *Node, path string, span Span, fl includeFlags) 
 	// braces to itself.
 	savedSrc, savedDir, savedFloor, savedDepth := b.src, r.dir, b.floor, b.rawDepth
 	savedSrcR := r.src
+	savedLine, fedBefore := r.saveLine(), r.totalFed
 	b.includeStack = append(b.includeStack, path)
 	b.src, r.src, r.dir = src, src, filepath.Dir(path)
 	b.floor, b.rawDepth = len(b.stack), 0
@@ -308,4 +506,11 @@ func (b *builder) includeFile(n *Node, path string, span Span, fl includeFlags) 
 	b.includeStack = b.includeStack[:len(b.includeStack)-1]
 	b.src, r.src, r.dir = savedSrc, savedSrcR, savedDir
 	b.floor, b.rawDepth = savedFloor, savedDepth
+	// The including line goes on with its own state. What a generated
+	// include read counts against that line's budget: the lines of a file
+	// included by each of 10000 generated lines would multiply.
+	r.restoreLine(savedLine)
+	if r.generating > 0 {
+		r.fed += r.totalFed - fedBefore
+	}
 }

@@ -125,8 +125,26 @@ func (mb *mbuilder) addMapped(b []byte, src, srcEnd int32) {
 	if len(b) == 0 {
 		return
 	}
-	mb.m.segs = append(mb.m.segs, seg{out: int32(len(mb.m.b)), src: src, srcEnd: srcEnd})
+	mb.addSeg(seg{out: int32(len(mb.m.b)), src: src, srcEnd: srcEnd})
 	mb.m.b = append(mb.m.b, b...)
+}
+
+// addSeg appends a segment, merging it into the last one when that maps on
+// without a gap: literal text that continues, or substituted text from the
+// same reference. (A definition that refers to itself otherwise adds a
+// segment per round and makes each round copy them all.)
+func (mb *mbuilder) addSeg(s seg) {
+	if n := len(mb.m.segs); n > 0 {
+		last := &mb.m.segs[n-1]
+		switch {
+		case s.lit && last.lit && last.srcEnd == s.src:
+			last.srcEnd = s.srcEnd
+			return
+		case !s.lit && !last.lit && last.src == s.src && last.srcEnd == s.srcEnd:
+			return
+		}
+	}
+	mb.m.segs = append(mb.m.segs, s)
 }
 
 // addFrom appends part of another mapped text, keeping its mapping.
@@ -137,20 +155,13 @@ func (mb *mbuilder) addFrom(m *mtext, i, j int) {
 	sub := m.slice(i, j)
 	base := int32(len(mb.m.b))
 	mb.m.b = append(mb.m.b, sub.b...)
-	segs := sub.segs
-	if segs == nil {
-		segs = []seg{{src: sub.base, srcEnd: sub.base + int32(len(sub.b)), lit: true}}
+	if sub.segs == nil {
+		mb.addSeg(seg{out: base, src: sub.base, srcEnd: sub.base + int32(len(sub.b)), lit: true})
+		return
 	}
-	for _, s := range segs {
+	for _, s := range sub.segs {
 		s.out += base
-		if n := len(mb.m.segs); n > 0 && s.lit {
-			last := &mb.m.segs[n-1]
-			if last.lit && last.srcEnd == s.src {
-				last.srcEnd = s.srcEnd
-				continue
-			}
-		}
-		mb.m.segs = append(mb.m.segs, s)
+		mb.addSeg(s)
 	}
 }
 

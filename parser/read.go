@@ -15,6 +15,7 @@ const MaxLineLength = 1022
 const (
 	maxSubstitutions   = 256   // per line: stops self-referencing definitions
 	maxGeneratedLines  = 10000 // per physical line: ~SEQ/~LST output
+	maxLogicalLines    = 80000 // per physical line: logical lines, brace pieces and generated includes included
 	maxResidues        = 2048  // per logical line: brace splits (a 1023-byte line has fewer)
 	maxSubstitutedSize = 1023  // keepalived's buffer
 )
@@ -109,13 +110,35 @@ type reader struct {
 	ll      logical    // reused for each logical line
 
 	emitted    int  // logical lines produced by the current physical line
+	fed        int  // logical lines fed to the builder for it (brace pieces too; see maxLogicalLines)
 	overBudget bool // the limit was reported for the current physical line
 	unclosed   bool // the current physical line already has an unterminated-quote diagnostic
+	halted     bool // an expansion of the current physical line ran away: the rest is dropped
+	generating int  // ~SEQ/~LST expansions in progress
+	totalFed   int  // logical lines fed since the reader started (never reset)
+}
+
+// lineState is the reader's state for the physical line being read; an
+// include saves it while it reads the lines of the included file.
+type lineState struct {
+	emitted, fed, generating     int
+	overBudget, unclosed, halted bool
+}
+
+func (r *reader) saveLine() lineState {
+	return lineState{emitted: r.emitted, fed: r.fed, generating: r.generating,
+		overBudget: r.overBudget, unclosed: r.unclosed, halted: r.halted}
+}
+
+func (r *reader) restoreLine(s lineState) {
+	r.emitted, r.fed, r.generating = s.emitted, s.fed, s.generating
+	r.overBudget, r.unclosed, r.halted = s.overBudget, s.unclosed, s.halted
 }
 
 // physLine processes one physical line, numbered ln in the current file.
 func (r *reader) physLine(raw []byte, ln int32) {
-	r.emitted, r.overBudget, r.unclosed = 0, false, false
+	r.emitted, r.fed, r.overBudget, r.unclosed, r.halted, r.generating = 0, 0, false, false, false, 0
+	r.b.startLine()
 	long := len(raw) > MaxLineLength // keepalived's buffer counts a '\r' too
 	if n := len(raw); n > 0 && raw[n-1] == '\r' {
 		raw = raw[:n-1]
@@ -284,7 +307,18 @@ func (r *reader) logical(t mtext, ln int32, expanded bool, depth int) {
 			extra = append(extra, more...)
 			r.b.pendingUndef = append(r.b.pendingUndef, undef...)
 		}
+		// Every piece fed to the builder counts against one budget per
+		// physical line: generated lines times the pieces braces split
+		// them into multiply.
+		r.fed++
+		r.totalFed++
+		if r.overLogical(ln, t) {
+			return
+		}
 		residue, ok := r.emit(t, ln, expanded)
+		if r.halted {
+			return // a runaway expansion: the rest of the line is dropped
+		}
 		if !ok {
 			break
 		}
@@ -294,16 +328,41 @@ func (r *reader) logical(t mtext, ln int32, expanded bool, depth int) {
 		if residues > maxResidues {
 			if !r.overBudget {
 				r.overBudget = true
-				r.b.diag(Error, "invalid-definition", r.lineSpan(ln, t),
-					"this line keeps expanding: a definition refers to itself after a brace")
+				if expanded {
+					r.b.diag(Error, "invalid-definition", r.lineSpan(ln, t),
+						"this line keeps expanding: a definition refers to itself after a brace")
+				} else {
+					// Only a line far over keepalived's length limit
+					// has that many braces.
+					r.b.diag(Error, "line-too-long", r.lineSpan(ln, t), fmt.Sprintf(
+						"this line has more than %d braces; keepalived-ls reads no further", maxResidues))
+				}
 			}
 			return
 		}
 		t = residue
 	}
 	for _, e := range extra {
+		if r.halted {
+			return
+		}
 		r.logical(e, ln, true, depth+1)
 	}
+}
+
+// overLogical reports (once per physical line) whether the line has used up
+// its budget of logical lines.
+func (r *reader) overLogical(ln int32, t mtext) bool {
+	if r.fed <= maxLogicalLines {
+		return false
+	}
+	if !r.overBudget {
+		r.overBudget = true
+		r.b.diag(Error, "invalid-generator", r.lineSpan(ln, t), fmt.Sprintf(
+			"this line expands to more than %d logical lines (generated lines, the pieces braces split them into, and what their includes read); keepalived-ls reads only the first %d",
+			maxLogicalLines, maxLogicalLines))
+	}
+	return true
 }
 
 // conditional handles "@ID rest" and "@^ID rest". It returns the rest when
@@ -463,6 +522,7 @@ func (r *reader) substitute(t mtext, ln int32) (mtext, []mtext, bool, []ParamRef
 		if count > maxSubstitutions {
 			r.b.diag(Error, "invalid-definition", refSpan,
 				fmt.Sprintf("expanding '%s' does not terminate: a definition refers to itself", name))
+			r.halted = true
 			return cur, extra, changed, undef
 		}
 		first, rest, multi := strings.Cut(value, "\n")
@@ -474,6 +534,7 @@ func (r *reader) substitute(t mtext, ln int32) (mtext, []mtext, bool, []ParamRef
 		if len(next.b) > maxSubstitutedSize {
 			r.b.diag(Error, "invalid-definition", refSpan,
 				fmt.Sprintf("expanding '%s' makes the line longer than keepalived's limit", name))
+			r.halted = true
 			return cur, extra, changed, undef
 		}
 		if multi {
@@ -558,7 +619,12 @@ func (r *reader) generator(t mtext, ln int32, depth int) {
 	}
 	r.b.generators = append(r.b.generators, Generator{Src: r.src, Span: span, Count: len(sets)})
 	tmpl := t.slice(tmplStart, len(t.b))
+	r.generating++
+	defer func() { r.generating-- }()
 	for _, set := range sets {
+		if r.halted || r.overLogical(ln, t) {
+			break
+		}
 		for k, v := range vars {
 			val := ""
 			if k < len(set) {

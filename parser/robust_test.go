@@ -422,7 +422,9 @@ func TestRobustParallelMatchesSequential(t *testing.T) {
 }
 
 // FuzzParse: Parse never panics and the document always reproduces its
-// input. Seeded from the golden inputs.
+// input. Seeded from the golden inputs, the repository's other
+// configurations, the shared corpus when present (parser.CorpusSeeds), the
+// robustness fragments and the inputs that once crashed.
 func FuzzParse(f *testing.F) {
 	_, files := goldenInputs(f)
 	for _, file := range files {
@@ -433,6 +435,13 @@ func FuzzParse(f *testing.F) {
 		f.Add(b, false)
 	}
 	f.Add([]byte("global_defs{router_id a}"), true)
+	for i, b := range parser.CorpusSeeds(f, 64<<10) {
+		f.Add(b, i%3 == 0)
+	}
+	f.Add([]byte(strings.Join(robustFragments, "\n")), false)
+	for _, s := range []string{"~SEQ(i,$) x\n", "~SEQ(i, 1, $ ) x\n", "@^n ~SEQx(i,$)\n", "$V={$V\n$V\n"} {
+		f.Add([]byte(s), false)
+	}
 	opts := robustOptions(f)
 	f.Fuzz(func(t *testing.T, text []byte, old bool) {
 		o := opts[0]

@@ -165,7 +165,7 @@ type input struct {
 
 // inputs gathers the repository's test configurations and, when present,
 // the shared corpus (real configurations and templates).
-func inputs(t *testing.T, withCorpus bool) []input {
+func inputs(t testing.TB, withCorpus bool) []input {
 	t.Helper()
 	root := testenv.RepoRoot(t)
 	var out []input
@@ -199,6 +199,17 @@ func inputs(t *testing.T, withCorpus bool) []input {
 		t.Fatal("no inputs found")
 	}
 	return out
+}
+
+// sharedPresent reports whether the shared reference material is there,
+// without skipping (for seeding fuzz targets; see testenv.Shared).
+func sharedPresent(tb testing.TB) bool {
+	dir := os.Getenv("KEEPALIVED_LS_SHARED")
+	if dir == "" {
+		dir = filepath.Join(testenv.RepoRoot(tb), "..", "shared")
+	}
+	_, err := os.Stat(filepath.Join(dir, "corpus", "manifest.tsv"))
+	return err == nil
 }
 
 // applyEdits applies whole-line edits (in order, not overlapping) to text.

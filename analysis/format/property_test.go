@@ -106,25 +106,55 @@ func TestRangeProperties(t *testing.T) {
 }
 
 // FuzzFormat checks the properties on arbitrary text: formatting never
-// fails, is idempotent, keeps the meaning and its edits are exact.
+// fails, is idempotent (with the options the input's length picks), keeps
+// the meaning (tree, definitions, conditionals, parser and check rule ids:
+// see meaning) and its edits are exact; formatting a range of lines (picked
+// from the input too) changes only those lines and keeps the meaning.
+// Seeded from the repository's configurations and, when present, the
+// shared corpus.
 func FuzzFormat(f *testing.F) {
-	for _, in := range inputs(&testing.T{}, false) {
-		f.Add(in.text)
+	for _, in := range inputs(f, sharedPresent(f)) {
+		if len(in.text) <= 32<<10 {
+			f.Add(in.text)
+		}
 	}
 	f.Add([]byte("a {\n$X=b \\\n  \n}\n"))
 	f.Add([]byte("vrrp_instance X\n{ @a state B }\n"))
 	f.Add([]byte("$V={$V\n$V\n")) // once made the parser loop forever
+	options := []format.Options{{}, {UseTabs: true}, {TabSize: 2}}
 	f.Fuzz(func(t *testing.T, text []byte) {
+		if len(text) > 64<<10 {
+			return
+		}
 		in := input{name: "fuzz", text: text, dir: "/", fs: emptyFS{}}
-		res := format.Document(text, format.Options{})
+		opts := options[len(text)%len(options)]
+		res := format.Document(text, opts)
 		got := res.Text()
-		if again := format.Format(got, format.Options{}); !bytes.Equal(again, got) {
-			t.Fatalf("not idempotent: %q -> %q -> %q", text, got, again)
+		if again := format.Format(got, opts); !bytes.Equal(again, got) {
+			t.Fatalf("not idempotent (%+v): %q -> %q -> %q", opts, text, got, again)
 		}
 		if fixed := applyEdits(t, text, res.Edits()); !bytes.Equal(fixed, got) {
 			t.Fatalf("edits do not give the formatted text")
 		}
 		checkMeaning(t, in, got)
-		format.OnType(text, len(text)%5, format.Options{})
+		format.OnType(text, len(text)%5, opts)
+
+		n := bytes.Count(text, []byte{'\n'}) + 1
+		a := int(uint(len(text)*7919) % uint(n))
+		b := a + len(text)%9
+		rres := format.Range(text, a, b, opts)
+		for _, e := range rres.Edits() {
+			last := int(e.Span.End.Line)
+			if e.Span.End.Col == 0 {
+				last--
+			}
+			if int(e.Span.Start.Line) < a || last > b {
+				t.Fatalf("range %d-%d: edit of lines %d-%d", a, b, e.Span.Start.Line, last)
+			}
+		}
+		if fixed := applyEdits(t, text, rres.Edits()); !bytes.Equal(fixed, rres.Text()) {
+			t.Fatalf("range %d-%d: edits do not give the formatted text", a, b)
+		}
+		checkMeaning(t, in, rres.Text())
 	})
 }

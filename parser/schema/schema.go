@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/keepalived-ls/keepalived-ls/parser/argspec"
 )
@@ -218,8 +219,14 @@ func (k *Keyword) Suggest(name string, max int) []string {
 	if limit > 3 {
 		limit = 3
 	}
+	lower := strings.ToLower(name)
+	runes := utf8.RuneCountInString(lower)
 	for _, c := range k.children {
-		d := distance(strings.ToLower(name), strings.ToLower(c.Name))
+		cl := strings.ToLower(c.Name)
+		if n := utf8.RuneCountInString(cl) - runes; n > limit || -n > limit {
+			continue // the distance is at least the difference in length
+		}
+		d := distance(lower, cl)
 		if d <= limit {
 			cs = append(cs, cand{c.Name, d})
 		}
