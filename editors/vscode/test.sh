@@ -89,7 +89,12 @@ fi
 # 3. unit tests
 say "unit tests"
 # (packages always get the current rule list; this only keeps package.json tidy)
-node scripts/sync-rules.mjs --check || echo "vscode test: WARNING: run 'npm run rules:sync' in editors/vscode" >&2
+# The rule settings in package.json are generated from docs/rules; drift
+# means users cannot configure the newer rules from the Settings UI.
+if ! node scripts/sync-rules.mjs --check; then
+	[ "${CI:-}" = true ] && { echo "vscode test: package.json rules are stale; run 'npm run rules:sync' in editors/vscode" >&2; exit 1; }
+	echo "vscode test: WARNING: run 'npm run rules:sync' in editors/vscode" >&2
+fi
 node --test --test-reporter=dot test/unit.test.mjs || { echo "vscode test: FAIL: unit tests (node --test test/unit.test.mjs)" >&2; exit 1; }
 
 # 4. packages: one .vsix per target, then a look inside each
