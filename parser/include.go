@@ -86,6 +86,18 @@ func (OSFS) ReadFile(path string) ([]byte, error) {
 	}
 }
 
+// ReadLocal reads a file from the disk as OSFS.ReadFile does (regular
+// files only, never blocking on a FIFO or a device); its errors always name
+// the file.
+func ReadLocal(path string) ([]byte, error) {
+	b, err := OSFS{}.ReadFile(path)
+	var pathErr *fs.PathError
+	if err != nil && !errors.As(err, &pathErr) {
+		err = fmt.Errorf("%s: %w", path, err)
+	}
+	return b, err
+}
+
 // readable refuses what OSFS.ReadFile does not read.
 func readable(st fs.FileInfo) error {
 	switch {

@@ -9,7 +9,6 @@ package server
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -101,17 +100,9 @@ func (s *Server) clusterDiagnostics(d *document) []parser.Diagnostic {
 	return s.checker(d.key).FinishExtra(d.doc, cluster.Check(hosts)[self])
 }
 
-// readPeer reads a peer's configuration from the disk.
-func readPeer(path string) ([]byte, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if st.IsDir() || st.Size() > parser.MaxFileSize {
-		return nil, os.ErrInvalid
-	}
-	return os.ReadFile(path)
-}
+// readPeer reads a peer's configuration from the disk; OSFS refuses
+// FIFOs, devices and oversized files without blocking on them.
+func readPeer(path string) ([]byte, error) { return parser.ReadLocal(path) }
 
 // hostName is how messages name a host: relative to the cluster's
 // directory when below it.

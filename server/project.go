@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"os"
 	"path/filepath"
 	"sort"
 	"sync"
@@ -168,7 +167,7 @@ func (s *Server) keepalivedDiagnostics(d *document) []parser.Diagnostic {
 		return nil
 	}
 	text := d.doc.Text()
-	disk, err := os.ReadFile(d.path)
+	disk, err := parser.ReadLocal(d.path)
 	if err != nil || !bytes.Equal(disk, text) {
 		return nil // unsaved changes: keepalived would check another text
 	}

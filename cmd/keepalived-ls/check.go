@@ -225,7 +225,9 @@ func readInput(name string, stdin io.Reader) ([]byte, string, error) {
 	if st.Size() > parser.MaxFileSize {
 		return nil, "", fmt.Errorf("%s: file is larger than %d MB", name, parser.MaxFileSize>>20)
 	}
-	b, err := os.ReadFile(name)
+	// ReadLocal refuses FIFOs and devices without blocking on them, so that
+	// "check /dev/zero" or a named pipe ends with an error, not a hang.
+	b, err := parser.ReadLocal(name)
 	if err != nil {
 		return nil, "", err
 	}

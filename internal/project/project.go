@@ -29,6 +29,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/keepalived-ls/keepalived-ls/analysis"
+	"github.com/keepalived-ls/keepalived-ls/parser"
 	"github.com/keepalived-ls/keepalived-ls/parser/schema"
 )
 
@@ -101,7 +102,7 @@ func Load(dir string) (Settings, string, error) {
 
 // LoadFile reads and validates one project file.
 func LoadFile(path string) (Settings, error) {
-	data, err := os.ReadFile(path)
+	data, err := parser.ReadLocal(path) // never blocks on a FIFO
 	if err != nil {
 		return Settings{}, err
 	}
