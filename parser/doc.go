@@ -145,8 +145,19 @@ func Parse(path string, text []byte, opts Options) *Doc {
 	return d
 }
 
+// parseSequential parses text in two passes: the first, streamed, only
+// counts the slab items each unit needs; the second gives every unit slabs
+// of exactly that size. Units then own their memory: when an edit replaces
+// a unit, all of its memory goes, instead of staying pinned by neighbours
+// sharing its chunks (which made the heap of a document edited for a while
+// up to twice that of the same text freshly opened).
 func (d *Doc) parseSequential(text []byte) []*Unit {
+	c := d.newUnitParser(nil)
+	c.stream, c.emit, c.count = true, func(*Unit) {}, true
+	forEachLine(text, true, func(line []byte, nl bool) { c.line(line, nl) })
+	c.finish()
 	p := d.newUnitParser(nil)
+	p.exact(c.counts)
 	forEachLine(text, true, func(line []byte, nl bool) { p.line(line, nl) })
 	return p.finish()
 }
@@ -157,8 +168,21 @@ const parallelMin = 256 << 10
 // parseParallel parses large documents in chunks on several CPUs. It
 // returns nil when the document is small or the chunks do not line up.
 func (d *Doc) parseParallel(text []byte) []*Unit {
+	// Two passes, as in parseSequential: count, then parse into exact slabs.
+	var counters []*unitParser
+	ok := d.chunked(text, true, func(n int) { counters = make([]*unitParser, n) }, func(k int, p *unitParser) {
+		p.count = true
+		counters[k] = p
+	}, func(int, *Unit) {})
+	if !ok {
+		return nil
+	}
 	var parts [][]*Unit
-	ok := d.chunked(text, false, func(n int) { parts = make([][]*Unit, n) }, func(k int, u *Unit) { parts[k] = append(parts[k], u) })
+	ok = d.chunked(text, false, func(n int) { parts = make([][]*Unit, n) }, func(k int, p *unitParser) {
+		if k < len(counters) {
+			p.exact(counters[k].counts)
+		}
+	}, func(k int, u *Unit) { parts[k] = append(parts[k], u) })
 	if !ok {
 		return nil
 	}
@@ -175,7 +199,7 @@ func (d *Doc) parseParallel(text []byte) []*Unit {
 // when every chunk but the last ends exactly where a sequential parse would
 // start a new unit, with no $NAME definition in force; chunked reports
 // whether that holds (false also when the text is too small to split).
-func (d *Doc) chunked(text []byte, stream bool, start func(chunks int), visit func(chunk int, u *Unit)) bool {
+func (d *Doc) chunked(text []byte, stream bool, start func(chunks int), setup func(chunk int, p *unitParser), visit func(chunk int, u *Unit)) bool {
 	workers := runtime.GOMAXPROCS(0)
 	if len(text) < parallelMin || workers < 2 {
 		return false
@@ -207,6 +231,9 @@ func (d *Doc) chunked(text []byte, stream bool, start func(chunks int), visit fu
 			p := d.newUnitParser(nil)
 			p.emit = func(u *Unit) { visit(k, u) }
 			p.stream = stream
+			if setup != nil {
+				setup(k, p)
+			}
 			last := k == n-1
 			forEachLine(text[cuts[k]:cuts[k+1]], last, func(line []byte, nl bool) { p.line(line, nl) })
 			if last {
@@ -236,7 +263,7 @@ func (d *Doc) chunked(text []byte, stream bool, start func(chunks int), visit fu
 func ParseStream(path string, text []byte, opts Options, restart func(), visit func(chunk int, u *Unit)) {
 	d := &Doc{Path: path, opts: opts}
 	tried := false
-	if d.chunked(text, true, func(int) { tried = true }, visit) {
+	if d.chunked(text, true, func(int) { tried = true }, nil, visit) {
 		return
 	}
 	if tried {
@@ -305,6 +332,19 @@ type unitParser struct {
 	unitSlabs   bool
 	sizes       []slabCounts
 	used, alloc []slabCounts
+
+	// With count, each finished unit's slab items go to counts (for a
+	// second parse with exact sizes).
+	count  bool
+	counts []slabCounts
+}
+
+// exact gives unit k of this parse slabs of exactly sizes[k] items.
+func (p *unitParser) exact(sizes []slabCounts) {
+	p.unitSlabs, p.sizes = true, sizes
+	if len(sizes) > 0 {
+		p.slabs.reserve(sizes[0])
+	}
 }
 
 func (d *Doc) newUnitParser(start *defs) *unitParser {
@@ -385,6 +425,10 @@ func (p *unitParser) endUnit() {
 	if p.unitSlabs {
 		p.used, p.alloc = append(p.used, p.slabs.used), append(p.alloc, p.slabs.alloc)
 	}
+	if p.count {
+		p.counts = append(p.counts, p.slabs.used)
+		p.slabs.used = slabCounts{}
+	}
 	if p.emit != nil {
 		p.emit(u)
 		if p.stream {
@@ -414,10 +458,7 @@ func (p *unitParser) finish() []*Unit {
 // counts). With sizes, unit k's slabs hold exactly sizes[k].
 func (nd *Doc) parseRegion(d *Doc, region []byte, next int, startDefs *defs, sizes []slabCounts) ([]*Unit, int, *unitParser) {
 	p := nd.newUnitParser(startDefs)
-	p.unitSlabs, p.sizes = true, sizes
-	if len(sizes) > 0 {
-		p.slabs.reserve(sizes[0])
-	}
+	p.exact(sizes)
 	forEachLine(region, next == len(d.units), func(line []byte, nl bool) { p.line(line, nl) })
 	for next < len(d.units) {
 		if p.ready() && p.r.defs.equal(d.units[next-1].defsOut) {

@@ -61,8 +61,9 @@ var raceEnabled bool
 //
 // It runs unless -short (about 5 s; 2,000 edits under -race);
 // KEEPALIVED_LS_SOAK=1 runs it with -short too, KEEPALIVED_LS_SOAK_EDITS=N
-// sets the number of edits, KEEPALIVED_LS_SOAK_HEAPPROFILE=FILE writes a
-// heap profile after the edits.
+// sets the number of edits, KEEPALIVED_LS_SOAK_HEAPPROFILE=FILE writes
+// heap profiles after the open (FILE.open) and after the edits (FILE): see
+// what grew with go tool pprof -base FILE.open FILE.
 func TestSoakIncrementalEdits(t *testing.T) {
 	if testing.Short() && os.Getenv("KEEPALIVED_LS_SOAK") != "1" {
 		t.Skip("soak test: set KEEPALIVED_LS_SOAK=1 to run it with -short")
@@ -77,6 +78,9 @@ func TestSoakIncrementalEdits(t *testing.T) {
 			t.Fatalf("KEEPALIVED_LS_SOAK_EDITS=%q", s)
 		}
 		edits = n
+	}
+	if os.Getenv("KEEPALIVED_LS_SOAK_HEAPPROFILE") != "" {
+		runtime.MemProfileRate = 1 // every allocation, so that profiles can be subtracted
 	}
 	var gen bytes.Buffer
 	if err := benchgen.Write(&gen, 20, 300, 4); err != nil {
@@ -111,6 +115,9 @@ func TestSoakIncrementalEdits(t *testing.T) {
 	c.notify(protocol.MethodTextDocumentDidClose, &protocol.DidCloseTextDocumentParams{TextDocument: protocol.TextDocumentIdentifier{URI: warmup}})
 	c.pull(u)
 	msOpen := heapStats()
+	if f := os.Getenv("KEEPALIVED_LS_SOAK_HEAPPROFILE"); f != "" {
+		writeHeapProfile(t, f+".open")
+	}
 	heapOpen := msOpen.HeapInuse
 	size0, lines0 := doc.size, len(doc.lines)
 
@@ -181,15 +188,7 @@ func TestSoakIncrementalEdits(t *testing.T) {
 	msEnd := heapStats()
 	heapEnd := msEnd.HeapInuse
 	if f := os.Getenv("KEEPALIVED_LS_SOAK_HEAPPROFILE"); f != "" {
-		// A heap profile after the edits, for go tool pprof.
-		w, err := os.Create(f)
-		if err == nil {
-			err = pprof.WriteHeapProfile(w)
-			w.Close()
-		}
-		if err != nil {
-			t.Errorf("heap profile: %v", err)
-		}
+		writeHeapProfile(t, f)
 	}
 	growth := float64(msEnd.HeapAlloc)/float64(msOpen.HeapAlloc) - 1
 	inuseGrowth := float64(heapEnd)/float64(heapOpen) - 1
@@ -221,6 +220,20 @@ func TestSoakIncrementalEdits(t *testing.T) {
 	}
 	if code := c.shutdownExit(); code != 0 {
 		t.Errorf("exit code %d", code)
+	}
+}
+
+// writeHeapProfile writes a heap profile to file, for go tool pprof.
+func writeHeapProfile(t *testing.T, file string) {
+	w, err := os.Create(file)
+	if err == nil {
+		err = pprof.WriteHeapProfile(w)
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		t.Errorf("heap profile: %v", err)
 	}
 }
 
