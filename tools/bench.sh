@@ -209,8 +209,9 @@ echo "measuring the language server..." >&2
 	echo
 	echo "In-process server (debounce 0) on generated files of growing size (internal/lspbench):"
 	echo "200 one-character edits typed into a line in the middle of the file, each waited for until"
-	echo "the diagnostics of that version arrive; then 200 hover and 200 completion requests spread"
-	echo "over the file. Then resident memory of the real binary before and after opening a file."
+	echo "the diagnostics of that version arrive; then 200 hover, 200 completion and 200 definition"
+	echo "(track_script names) requests spread over the file, and 5 formattings of the whole file."
+	echo "Then resident memory of the real binary before and after opening a file."
 	echo
 	KEEPALIVED_LS_BENCH=1 go test ./internal/lspbench -run 'TestKeystrokeLatency|TestMemoryAfterOpen' -count=1 -v 2>&1 |
 		sed -n 's/^ *lspbench_test.go:[0-9]*: //p' | awk '/^\| Lines \| Size/ { print "" } { print }'
@@ -218,7 +219,7 @@ echo "measuring the language server..." >&2
 	echo "## Go benchmarks"
 	echo
 	echo '```'
-	go test ./internal/benchgen -run '^$' -bench . -benchmem 2>&1 | grep -E '^Benchmark'
+	go test ./internal/benchgen ./analysis/format -run '^$' -bench . -benchmem 2>&1 | grep -E '^Benchmark'
 	echo '```'
 } | tee -a "$tmp/report.md"
 

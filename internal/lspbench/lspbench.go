@@ -156,6 +156,8 @@ type Result struct {
 	Diagnostics   int
 	Hover         Latency // textDocument/hover at words across the file
 	Completion    Latency // textDocument/completion at line ends across the file
+	Definition    Latency // textDocument/definition on track_script references
+	Formatting    Latency // textDocument/formatting of the whole file
 }
 
 // Latency summarises the answer times of one kind of request.
@@ -232,6 +234,12 @@ func Run(c *Client, uri string, text string, n int) (Result, error) {
 	}); err != nil {
 		return res, err
 	}
+	if res.Definition, err = definitions(c, uri, lines, n); err != nil {
+		return res, err
+	}
+	if res.Formatting, err = formatting(c, uri, 5); err != nil {
+		return res, err
+	}
 	c.Call("shutdown", nil)
 	c.Notify("exit", nil)
 	return res, nil
@@ -255,6 +263,49 @@ func requests(c *Client, uri string, lines []string, n int, method string, col f
 		if method == "textDocument/hover" && string(r) == "null" {
 			return Latency{}, fmt.Errorf("hover at line %d (%q) returned nothing", ln, lines[ln])
 		}
+	}
+	return summarise(lat), nil
+}
+
+// definitions asks for the definition of n track_script references
+// spread over the file (lines naming a chk_ script) and times the answers.
+func definitions(c *Client, uri string, lines []string, n int) (Latency, error) {
+	var refs []int
+	for i, l := range lines {
+		if strings.HasPrefix(strings.TrimSpace(l), "chk_") {
+			refs = append(refs, i)
+		}
+	}
+	if len(refs) == 0 {
+		return Latency{}, fmt.Errorf("no track_script reference to ask the definition of")
+	}
+	var lat []time.Duration
+	for i := 0; i < n; i++ {
+		ln := refs[i*len(refs)/n]
+		col := len(lines[ln]) - len(strings.TrimLeft(lines[ln], " \t")) + 1
+		t0 := time.Now()
+		r, err := c.Call("textDocument/definition", map[string]any{"textDocument": map[string]any{"uri": uri}, "position": pos(ln, col)})
+		if err != nil {
+			return Latency{}, err
+		}
+		lat = append(lat, time.Since(t0))
+		if string(r) == "null" || string(r) == "[]" {
+			return Latency{}, fmt.Errorf("definition at line %d (%q) found nothing", ln, lines[ln])
+		}
+	}
+	return summarise(lat), nil
+}
+
+// formatting formats the whole document n times and times the answers.
+func formatting(c *Client, uri string, n int) (Latency, error) {
+	var lat []time.Duration
+	for range n {
+		t0 := time.Now()
+		if _, err := c.Call("textDocument/formatting", map[string]any{"textDocument": map[string]any{"uri": uri},
+			"options": map[string]any{"tabSize": 8, "insertSpaces": false}}); err != nil {
+			return Latency{}, err
+		}
+		lat = append(lat, time.Since(t0))
 	}
 	return summarise(lat), nil
 }
