@@ -88,3 +88,44 @@ func BenchmarkCheckTextLarge(b *testing.B) {
 		diagSink = analysis.NewChecker(analysis.Config{}).CheckText(largePath, text, parser.Options{})
 	}
 }
+
+// BenchmarkKeystroke is the server's work for one typed character, without
+// the protocol: an incremental edit in the middle of the document (typing
+// a digit, then deleting it) and a check of the new version. Its time must
+// not grow with the size of the document.
+func BenchmarkKeystroke(b *testing.B) {
+	for _, c := range []struct {
+		name                 string
+		instances, vs, reals int
+	}{
+		{"lines=1.5k", 1, 25, StdRealServers},
+		{"lines=283k", StdInstances, StdVirtualServers, StdRealServers},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var buf bytes.Buffer
+			if err := Write(&buf, c.instances, c.vs, c.reals); err != nil {
+				b.Fatal(err)
+			}
+			doc := parser.Parse(largePath, buf.Bytes(), parser.Options{})
+			checker := analysis.NewChecker(analysis.Config{})
+			checker.Check(doc)
+			// A "weight N" line in the middle: typing a digit keeps it valid.
+			ln := doc.LineCount() / 2
+			for !bytes.Contains(doc.Line(ln), []byte("weight ")) {
+				ln++
+			}
+			at := parser.Pos{Line: int32(ln), Col: int32(len(doc.Line(ln)))}
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if i%2 == 0 {
+					doc = doc.Edit(at, at, []byte("1"))
+				} else {
+					doc = doc.Edit(at, parser.Pos{Line: at.Line, Col: at.Col + 1}, nil)
+				}
+				i++
+				diagSink = checker.Check(doc)
+			}
+		})
+	}
+}
