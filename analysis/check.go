@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"fmt"
 	"reflect"
 	"runtime"
 	"slices"
@@ -100,6 +101,7 @@ func (c *Checker) CheckWith(d *parser.Doc, external []parser.Diagnostic) []parse
 type scratch struct {
 	all, results, symIn, semIn   []*unitResult
 	firsts, symFirsts, semFirsts []int32
+	over                         []*overflow // set by CheckTextWith for one check
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -188,27 +190,66 @@ func (c *Checker) CheckText(path string, text []byte, opts parser.Options) []par
 // CheckTextWith is CheckText with external diagnostics (see CheckWith).
 func (c *Checker) CheckTextWith(path string, text []byte, opts parser.Options, external []parser.Diagnostic) []parser.Diagnostic {
 	type part struct {
-		results []*unitResult
-		lines   []int32
+		results []*unitResult // of the units with something to report
+		firsts  []int32       // their first lines, counted from the part's
+		lines   int32         // lines of the part so far
 		ctx     unitCtx
+		stored  int         // diagnostics kept in results
+		over    []*overflow // diagnostics only counted, by file and rule
+		overAt  []int32     // the first line of the unit of each one's first
 	}
 	parts := make([]part, runtime.GOMAXPROCS(0)+1)
 	parser.ParseStream(path, text, opts,
 		func() { parts = make([]part, len(parts)) },
 		func(chunk int, u *parser.Unit) {
 			p := &parts[chunk]
-			p.results = append(p.results, analyzeWith(&p.ctx, u, &c.cfg))
-			p.lines = append(p.lines, int32(u.LineCount()))
+			r := analyzeWith(&p.ctx, u, &c.cfg)
+			if p.stored >= streamKeep && len(r.diags) > 0 {
+				// A problem on every line: count the rest instead of keeping
+				// them, so that memory does not grow with their number.
+				for _, d := range r.diags {
+					if !c.cfg.apply(&d) {
+						continue
+					}
+					o := findOverflow(p.over, diagPath(&d), d.Rule)
+					if o == nil {
+						o = &overflow{path: diagPath(&d), rule: d.Rule, worst: d.Severity, first: d}
+						p.over = append(p.over, o)
+						p.overAt = append(p.overAt, p.lines)
+					}
+					o.count++
+					o.worst = min(o.worst, d.Severity)
+				}
+				r.diags = nil
+			}
+			if len(r.diags) > 0 || len(r.syms) > 0 || len(r.facts) > 0 || len(r.dirs) > 0 {
+				p.stored += len(r.diags)
+				p.results = append(p.results, r)
+				p.firsts = append(p.firsts, p.lines)
+			}
+			p.lines += int32(u.LineCount())
 		})
 	var results []*unitResult
 	var firsts []int32
+	var over []*overflow
 	line := int32(0)
 	for _, p := range parts {
-		for i, r := range p.results {
-			results = append(results, r)
-			firsts = append(firsts, line)
-			line += p.lines[i]
+		for k, o := range p.over {
+			if o.first.Src == nil {
+				o.first.Span = o.first.Span.Shift(line + p.overAt[k])
+			}
+			if e := findOverflow(over, o.path, o.rule); e != nil {
+				e.count += o.count
+				e.worst = min(e.worst, o.worst)
+			} else {
+				over = append(over, o)
+			}
 		}
+		results = append(results, p.results...)
+		for _, f := range p.firsts {
+			firsts = append(firsts, line+f)
+		}
+		line += p.lines
 	}
 	var src *parser.Source // indexed only when a line is needed
 	docLine := func(ln int) []byte {
@@ -217,27 +258,55 @@ func (c *Checker) CheckTextWith(path string, text []byte, opts parser.Options, e
 		}
 		return src.Line(ln)
 	}
-	return c.finish(results, firsts, docLine, int(line), external)
-}
-
-// finish turns per-unit results into the document's diagnostics: absolute
-// lines, cross-unit symbol and semantic checks, suppression comments, rule
-// settings, suppression quick fixes and order. docLine returns a line of
-// the document (absolute), docLines is its line count; external are
-// diagnostics from outside keepalived-ls (see CheckWith).
-func (c *Checker) finish(results []*unitResult, firsts []int32, docLine func(int) []byte, docLines int, external []parser.Diagnostic) []parser.Diagnostic {
 	sc := getScratch()
 	defer putScratch(sc)
-	return c.finishWith(sc, results, firsts, docLine, docLines, external)
+	sc.over = over
+	return c.finishWith(sc, results, firsts, docLine, int(line), external)
 }
 
-// finishWith is finish with scratch lists.
+// streamKeep is how many diagnostics one chunk of a streaming check keeps
+// before it only counts the rest (see capPerFile).
+const streamKeep = 2 * MaxDiagnosticsPerFile
+
+// overflow counts the diagnostics of one rule in one file that a streaming
+// check did not keep.
+type overflow struct {
+	path, rule string
+	count      int
+	worst      parser.Severity
+	first      parser.Diagnostic
+}
+
+func findOverflow(list []*overflow, path, rule string) *overflow {
+	for _, o := range list {
+		if o.path == path && o.rule == rule {
+			return o
+		}
+	}
+	return nil
+}
+
+// finishWith turns per-unit results into the document's diagnostics:
+// absolute lines, cross-unit symbol and semantic checks, suppression
+// comments, rule settings, the cap per file, suppression quick fixes and
+// order. docLine returns a line of the document (absolute), docLines is its
+// line count; external are diagnostics from outside keepalived-ls (see
+// CheckWith); sc holds reusable lists and what a streaming check counted.
 func (c *Checker) finishWith(sc *scratch, results []*unitResult, firsts []int32, docLine func(int) []byte, docLines int, external []parser.Diagnostic) []parser.Diagnostic {
 	var out []parser.Diagnostic
 	var dirs []*suppDirective
 	symIn, semIn := sc.symIn[:0], sc.semIn[:0]
 	symFirsts, semFirsts := sc.symFirsts[:0], sc.semFirsts[:0]
 	defer func() { sc.symIn, sc.semIn, sc.symFirsts, sc.semFirsts = symIn, semIn, symFirsts, semFirsts }()
+	n := 0
+	for _, r := range results {
+		n += len(r.diags)
+	}
+	if n > 0 {
+		// Exactly sized: a file with a problem on every line has millions,
+		// and growing the list by appending would copy them over and over.
+		out = make([]parser.Diagnostic, 0, n)
+	}
 	for i, r := range results {
 		for _, dg := range r.diags {
 			out = append(out, absolute(dg, firsts[i]))
@@ -272,8 +341,11 @@ func (c *Checker) finishWith(sc *scratch, results []*unitResult, firsts []int32,
 		}
 		return docLine(ln)
 	}
+	over := sc.over
+	sc.over = nil
 	if len(dirs) > 0 {
 		dirs = dedupeDirectives(dirs)
+		over = suppressOverflow(over, dirs) // first: it marks directives used
 		out = suppress(out, dirs, lines, docLines, external != nil)
 	}
 	kept := out[:0]
@@ -282,8 +354,106 @@ func (c *Checker) finishWith(sc *scratch, results []*unitResult, firsts []int32,
 			kept = append(kept, dg)
 		}
 	}
-	addSuppressFixes(kept, lines)
 	SortDiagnostics(kept)
+	kept = c.capPerFile(kept, over)
+	addSuppressFixes(kept, lines)
+	return kept
+}
+
+// MaxDiagnosticsPerFile bounds what one check reports for one file. A
+// generated or binary file can have a problem on every line: millions of
+// diagnostics would take gigabytes and freeze an editor, and nobody reads
+// past the first screens.
+const MaxDiagnosticsPerFile = 10000
+
+// capPerFile keeps the first MaxDiagnosticsPerFile diagnostics (by
+// position) of each file, sorted as SortDiagnostics sorts, and says how
+// many more there are, counting those a streaming check only counted
+// (over), with a too-many-diagnostics diagnostic where the first of them
+// is. It has the severity of the worst of them, so that the verdict of a
+// check (errors or not) stays the same.
+func (c *Checker) capPerFile(ds []parser.Diagnostic, over []*overflow) []parser.Diagnostic {
+	if len(ds) <= MaxDiagnosticsPerFile && len(over) == 0 {
+		return ds
+	}
+	type more struct {
+		count int
+		worst parser.Severity
+		first parser.Diagnostic
+	}
+	extra := map[string]*more{}
+	var paths []string
+	add := func(path string, count int, worst parser.Severity, first parser.Diagnostic) {
+		m := extra[path]
+		if m == nil {
+			extra[path] = &more{count, worst, first}
+			paths = append(paths, path)
+			return
+		}
+		m.count += count
+		m.worst = min(m.worst, worst) // Error is the smallest
+		if first.Span.Start.Less(m.first.Span.Start) {
+			m.first = first
+		}
+	}
+	for _, o := range over {
+		add(o.path, o.count, o.worst, o.first)
+	}
+	var out []parser.Diagnostic
+	for start := 0; start < len(ds); {
+		end := start + 1
+		for end < len(ds) && diagPath(&ds[end]) == diagPath(&ds[start]) {
+			end++
+		}
+		file := ds[start:end]
+		start = end
+		if len(file) <= MaxDiagnosticsPerFile {
+			out = append(out, file...)
+			continue
+		}
+		out = append(out, file[:MaxDiagnosticsPerFile]...)
+		dropped := file[MaxDiagnosticsPerFile:]
+		worst := dropped[0].Severity
+		for _, d := range dropped {
+			worst = min(worst, d.Severity)
+		}
+		add(diagPath(&dropped[0]), len(dropped), worst, dropped[0])
+	}
+	for _, path := range paths {
+		m := extra[path]
+		note := parser.Diagnostic{Src: m.first.Src, Span: m.first.Span, Severity: m.worst, Rule: "too-many-diagnostics",
+			Message: fmt.Sprintf("%d more problems in this file are not shown: keepalived-ls reports at most %d per file; this is the first of them: %s [%s]",
+				m.count, MaxDiagnosticsPerFile, m.first.Message, m.first.Rule)}
+		if c.cfg.apply(&note) {
+			out = append(out, note)
+		}
+	}
+	SortDiagnostics(out)
+	return out
+}
+
+// suppressOverflow drops the counts of rules that a disable-file comment
+// of their file turns off, and marks those comments used. Comments for
+// single lines are not applied to counted diagnostics.
+func suppressOverflow(over []*overflow, dirs []*suppDirective) []*overflow {
+	kept := over[:0]
+	for _, o := range over {
+		hit := false
+		for _, d := range dirs {
+			if !d.file || d.bad != "" || (d.src == nil) != (o.path == "") || d.src != nil && d.src.Path != o.path {
+				continue
+			}
+			for i := range d.rules {
+				if d.rules[i].id == o.rule {
+					d.rules[i].used = true
+					hit = true
+				}
+			}
+		}
+		if !hit {
+			kept = append(kept, o)
+		}
+	}
 	return kept
 }
 
@@ -360,15 +530,9 @@ func absolute(d parser.Diagnostic, base int32) parser.Diagnostic {
 // SortDiagnostics orders diagnostics by file (the document first), position,
 // then rule.
 func SortDiagnostics(ds []parser.Diagnostic) {
-	path := func(d parser.Diagnostic) string {
-		if d.Src == nil {
-			return ""
-		}
-		return d.Src.Path
-	}
 	sort.SliceStable(ds, func(i, j int) bool {
-		a, b := ds[i], ds[j]
-		if pa, pb := path(a), path(b); pa != pb {
+		a, b := &ds[i], &ds[j]
+		if pa, pb := diagPath(a), diagPath(b); pa != pb {
 			return pa < pb
 		}
 		if a.Span.Start != b.Span.Start {
@@ -376,6 +540,14 @@ func SortDiagnostics(ds []parser.Diagnostic) {
 		}
 		return a.Rule < b.Rule
 	})
+}
+
+// diagPath is the file of a diagnostic: "" for the checked document.
+func diagPath(d *parser.Diagnostic) string {
+	if d.Src == nil {
+		return ""
+	}
+	return d.Src.Path
 }
 
 // analyzeAll analyses the listed units, spreading large batches over the

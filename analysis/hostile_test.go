@@ -285,3 +285,66 @@ type noFS struct{}
 func (noFS) ReadFile(string) ([]byte, error)       { return nil, os.ErrNotExist }
 func (noFS) Stat(string) (os.FileInfo, error)      { return nil, os.ErrNotExist }
 func (noFS) Glob(pattern string) ([]string, error) { return nil, nil }
+
+// TestHostileDiagnosticFlood: a problem on every one of 45,000 lines. A
+// check reports the first MaxDiagnosticsPerFile of them and one
+// too-many-diagnostics diagnostic that counts the rest, with the severity
+// of the worst of them (here an error among warnings, so that the verdict
+// of the check stays "errors"); the streaming check (which counts instead
+// of keeping after a while) and the check of a parsed document agree. A
+// disable-file comment at the very end still turns them all off.
+func TestHostileDiagnosticFlood(t *testing.T) {
+	// 150,000 lines are parsed in parallel chunks, each of which counts.
+	for _, lines := range []int{45000, 150000} {
+		t.Run(fmt.Sprint(lines), func(t *testing.T) { diagnosticFlood(t, lines) })
+	}
+}
+
+func diagnosticFlood(t *testing.T, lines int) {
+	var b strings.Builder
+	for i := range lines {
+		if i == lines-3 {
+			b.WriteString("foo\n") // unknown-keyword: an error
+		} else {
+			b.WriteString("}\n") // unbalanced-braces, made a warning below
+		}
+	}
+	flood := []byte(b.String())
+	cfg := analysis.Config{Severity: map[string]parser.Severity{"unbalanced-braces": parser.Warning}}
+	max := analysis.MaxDiagnosticsPerFile
+	for _, c := range []struct {
+		name  string
+		check func(text []byte) []parser.Diagnostic
+	}{
+		{"CheckText", func(text []byte) []parser.Diagnostic {
+			return analysis.NewChecker(cfg).CheckText("/etc/keepalived/flood.conf", text, parser.Options{})
+		}},
+		{"Parse+Check", func(text []byte) []parser.Diagnostic {
+			return analysis.Check(parser.Parse("/etc/keepalived/flood.conf", text, parser.Options{}), cfg)
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var ds []parser.Diagnostic
+			within(t, hostileLimit, func() { ds = c.check(flood) })
+			if len(ds) != max+1 {
+				t.Fatalf("%d diagnostics, want %d", len(ds), max+1)
+			}
+			for i, d := range ds[:max] {
+				if d.Rule != "unbalanced-braces" || d.Severity != parser.Warning || int(d.Span.Start.Line) != i {
+					t.Fatalf("diagnostic %d: %s, want an unbalanced-braces warning on line %d", i, render(d), i+1)
+				}
+			}
+			want := fmt.Sprintf("%d:1 error %d more problems in this file are not shown: keepalived-ls reports at most %d per file; "+
+				"this is the first of them: unexpected '}': no block is open here [unbalanced-braces] [too-many-diagnostics]", max+1, lines-max, max)
+			if got := render(ds[max]); got != want {
+				t.Errorf("last diagnostic\n got %s\nwant %s", got, want)
+			}
+			// Turned off by a comment at the end of the file: nothing at
+			// all, not even an unused-suppression.
+			off := append(slices.Clip(flood), "# keepalived-ls: disable-file=unbalanced-braces,unknown-keyword\n"...)
+			if ds := c.check(off); len(ds) != 0 {
+				t.Errorf("with disable-file: %d diagnostics, first %s", len(ds), render(ds[0]))
+			}
+		})
+	}
+}

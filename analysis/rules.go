@@ -94,6 +94,7 @@ var rules = []Rule{
 	{"cluster-virtual-server-missing", W, "a virtual_server that another LVS director does not define"},
 	{"cluster-real-server-mismatch", W, "a virtual_server has different real servers on two LVS directors"},
 	// Suppression comments.
+	{"too-many-diagnostics", W, "a file has more problems than keepalived-ls lists (10,000): the rest are counted"},
 	{"unused-suppression", I, "a keepalived-ls: disable comment that suppresses nothing"},
 	// keepalived itself (check --with-keepalived, server runKeepalived).
 	{"keepalived-message", W, "a message of keepalived's own configuration test (keepalived -t)"},

@@ -120,10 +120,15 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		flags.rules = append(flags.rules, [2]string{id, val})
 	}
 	// check streams the file through the analysis, so its live heap stays a
-	// few MB: a lazy collector costs little memory and saves time. A GOGC
-	// set in the environment wins.
+	// few MB: a lazy collector costs little memory and saves time. The soft
+	// limit makes it collect in time on pathological files (a problem on
+	// every one of millions of lines). GOGC and GOMEMLIMIT set in the
+	// environment win.
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(1000)
+		if os.Getenv("GOMEMLIMIT") == "" {
+			debug.SetMemoryLimit(256 << 20)
+		}
 	}
 	setups := newSetups(flags)
 	ka := &keepalivedRunner{enabled: *withKeepalived, stderr: stderr}

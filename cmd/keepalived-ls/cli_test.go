@@ -701,3 +701,24 @@ func TestValidConfigsAcceptedByKeepalived(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckDiagnosticFlood: a file with a problem on each of 30,000 lines
+// lists 10,000 of them and counts the rest in one last finding.
+func TestCheckDiagnosticFlood(t *testing.T) {
+	dir := writeConf(t, map[string]string{"flood.conf": strings.Repeat("}\n", 30000)})
+	code, out, errOut := runCLI(t, "", "check", "--format", "json", filepath.Join(dir, "flood.conf"))
+	if code != 1 || errOut != "" {
+		t.Fatalf("exit status %d (want 1), stderr %q", code, errOut)
+	}
+	fs := decodeJSON(t, out)
+	if len(fs) != 10001 {
+		t.Fatalf("%d findings, want 10001", len(fs))
+	}
+	last := fs[len(fs)-1]
+	want := jsonFinding{File: filepath.Join(dir, "flood.conf"), Line: 10001, Column: 1, EndLine: 10001, EndColumn: 2, Severity: "error",
+		Rule: "too-many-diagnostics", Message: "20000 more problems in this file are not shown: keepalived-ls reports at most 10000 per file; " +
+			"this is the first of them: unexpected '}': no block is open here [unbalanced-braces]"}
+	if last != want {
+		t.Errorf("last finding\n got %+v\nwant %+v", last, want)
+	}
+}
