@@ -202,12 +202,14 @@ func TestHostileBraceAlternatives(t *testing.T) {
 }
 
 // TestHostileGlobstar: glibc's glob has no recursive "**" (it is "*"), so
-// an include never walks a whole tree. Wildcards do not follow symbolic
-// links to directories, so a link that loops back to its directory is not
-// walked again and again, however deep the pattern.
+// an include never walks a whole tree. Wildcards follow symbolic links to
+// directories, as glibc's do, so a link that loops back to its directory
+// is walked once per wildcard of the pattern: a deep pattern reads what a
+// plain directory walk of that depth finds, in bounded time.
 func TestHostileGlobstar(t *testing.T) {
 	dir := t.TempDir()
-	deep := "d/" + strings.Repeat("*/", 12) + "*.conf"
+	const depth = 12
+	deep := "d/" + strings.Repeat("*/", depth) + "*.conf"
 	writeFiles(t, dir, map[string]string{
 		"keepalived.conf":   "include d/**/*.conf\n",
 		"deep.conf":         "include " + deep + "\n",
@@ -219,15 +221,76 @@ func TestHostileGlobstar(t *testing.T) {
 		t.Skipf("cannot create a symbolic link: %v", err)
 	}
 	doc := parseFile(t, dir, "keepalived.conf")
-	var got []string
-	for _, f := range doc.IncludedFiles() {
-		rel, _ := filepath.Rel(dir, f)
-		got = append(got, filepath.ToSlash(rel))
-	}
-	if want := []string{"d/sub/b.conf"}; !slices.Equal(got, want) {
+	if got, want := relPaths(dir, doc.IncludedFiles()), []string{"d/loop/a.conf", "d/sub/b.conf"}; !slices.Equal(got, want) {
 		t.Errorf("d/**/*.conf read %q, want %q (like d/*/*.conf)", got, want)
 	}
-	wantDiag(t, parseFile(t, dir, "deep.conf"), hostileDiag{"", 1, parser.Information, "include-no-match", "no file matches '" + deep + "'"})
+	// What a walk of depth directories below d, following links, finds.
+	var want []string
+	var walk func(rel string, level int)
+	walk = func(rel string, level int) {
+		ents, _ := os.ReadDir(filepath.Join(dir, rel))
+		for _, e := range ents {
+			p := rel + "/" + e.Name()
+			st, err := os.Stat(filepath.Join(dir, p))
+			switch {
+			case err != nil:
+			case level < depth && st.IsDir():
+				walk(p, level+1)
+			case level == depth && !st.IsDir() && strings.HasSuffix(e.Name(), ".conf"):
+				want = append(want, p)
+			}
+		}
+	}
+	walk("d", 0)
+	if len(want) == 0 {
+		t.Fatal("the walk found nothing: the test's tree is wrong")
+	}
+	got := relPaths(dir, parseFile(t, dir, "deep.conf").IncludedFiles())
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("%s read %d files, a walk finds %d:\n got %q\nwant %q", deep, len(got), len(want), got, want)
+	}
+}
+
+// TestHostileGlobHidden: as in glibc, a wildcard at the start of a name does
+// not match a leading dot, so editors' lock and backup files such as
+// .#keepalived.conf (a dangling symbolic link) are not included; a pattern
+// that starts with a dot matches them.
+func TestHostileGlobHidden(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"keepalived.conf":     "include conf.d/*.conf\ninclude conf.d/?x.conf\n",
+		"dots.conf":           "include conf.d/.*.conf\n",
+		"conf.d/a.conf":       "vrrp_script a {\n  script /bin/true\n}\n",
+		"conf.d/.old.conf":    "vrrp_script old {\n  script /bin/true\n}\n",
+		"conf.d/.x.conf":      "vrrp_script x {\n  script /bin/true\n}\n",
+		"conf.d/.hidden/b.cf": "",
+	})
+	if err := os.Symlink("user@host.1234:1700000000", filepath.Join(dir, "conf.d", ".#a.conf")); err != nil {
+		t.Skipf("cannot create a symbolic link: %v", err)
+	}
+	doc := parseFile(t, dir, "keepalived.conf")
+	if got, want := relPaths(dir, doc.IncludedFiles()), []string{"conf.d/a.conf"}; !slices.Equal(got, want) {
+		t.Errorf("read %q, want %q", got, want)
+	}
+	if got := hostileDiags(doc); len(got) != 1 || got[0].rule != "include-no-match" {
+		t.Errorf("diagnostics %v, want only include-no-match for conf.d/?x.conf", got)
+	}
+	doc = parseFile(t, dir, "dots.conf")
+	if got, want := relPaths(dir, doc.IncludedFiles()), []string{"conf.d/.old.conf", "conf.d/.x.conf"}; !slices.Equal(got, want) {
+		t.Errorf("conf.d/.*.conf read %q, want %q", got, want)
+	}
+}
+
+// relPaths makes files relative to dir, with slashes.
+func relPaths(dir string, files []string) []string {
+	var out []string
+	for _, f := range files {
+		rel, _ := filepath.Rel(dir, f)
+		out = append(out, filepath.ToSlash(rel))
+	}
+	return out
 }
 
 // TestHostileSymlinkLoop: symbolic links that point at each other cannot

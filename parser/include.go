@@ -136,20 +136,22 @@ func (OSFS) Stat(path string) (fs.FileInfo, error) { return os.Stat(path) }
 
 // Glob matches like glibc's glob() with GLOB_BRACE: *, ?, [...] and {a,b}.
 // glibc has no recursive "**": it means "*", and so it does here (a
-// recursive "**" would walk a whole file tree for "include /**").
-// Wildcards do not follow symbolic links to directories, so a link that
-// loops back cannot be walked again and again. A pattern whose wildcards
-// make Glob look at more than maxGlobEntries directory entries
+// recursive "**" would walk a whole file tree for "include /**"). As in
+// glibc, a wildcard at the start of a name does not match a leading dot
+// (conf.d/*.conf skips editors' .#keepalived.conf lock files), and
+// symbolic links to directories are followed: a link that loops back is
+// walked once per wildcard of the pattern, no more. A pattern whose
+// wildcards make Glob look at more than maxGlobEntries directory entries
 // ("include /*/*/*/*/*/*/*/*") stops there: Glob returns what matched so far
 // with ErrGlobLimit.
 func (OSFS) Glob(pattern string) ([]string, error) {
 	pattern = noGlobstar(pattern)
 	base, rest := doublestar.SplitPattern(filepath.ToSlash(filepath.Clean(pattern)))
 	if rest == "" || rest == "." || rest == ".." || !hasWildcard(rest) {
-		return doublestar.FilepathGlob(pattern, doublestar.WithNoFollow())
+		return doublestar.FilepathGlob(pattern, doublestar.WithNoHidden())
 	}
 	gfs := &globFS{FS: os.DirFS(base)}
-	matches, err := doublestar.Glob(gfs, rest, doublestar.WithNoFollow())
+	matches, err := doublestar.Glob(gfs, rest, doublestar.WithNoHidden())
 	if err != nil {
 		return nil, err
 	}

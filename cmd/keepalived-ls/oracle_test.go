@@ -81,8 +81,11 @@ func runKeepalived(t *testing.T, bin, file string) (lines []kaMessage, other []s
 		if m := lineMsg.FindStringSubmatch(l); m != nil {
 			n, _ := strconv.Atoi(m[2])
 			f := m[1]
-			if f == "" {
+			switch {
+			case f == "":
 				f = file
+			case !filepath.IsAbs(f): // an included file, relative to the config's directory
+				f = filepath.Join(filepath.Dir(file), f)
 			}
 			lines = append(lines, kaMessage{file: f, line: n, text: m[3]})
 			continue
@@ -344,5 +347,45 @@ func TestCheckNeverCrashes(t *testing.T) {
 				t.Errorf("%s: bad JSON output: %v", filepath.Base(f), err)
 			}
 		}
+	}
+}
+
+// TestIncludeGlobsAgreeWithKeepalived: an include pattern reads the files
+// keepalived reads, no more, no fewer: a wildcard skips names with a
+// leading dot (editors' lock files), follows symbolic links to
+// directories, and each of them has a problem that shows which files
+// were read.
+func TestIncludeGlobsAgreeWithKeepalived(t *testing.T) {
+	bin := testenv.Tool(t, "keepalived", "apt-get install -y keepalived")
+	dir := writeConf(t, map[string]string{
+		"keepalived.conf":    "include conf.d/*.conf\ninclude d/*/*.conf\n",
+		"conf.d/v.conf":      "global_defs {\n  visible_typo 1\n}\n",
+		"conf.d/.h.conf":     "global_defs {\n  hidden_typo 1\n}\n",
+		"shared/linked.conf": "global_defs {\n  linked_typo 1\n}\n",
+	})
+	if err := os.MkdirAll(filepath.Join(dir, "d"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(dir, "shared"), filepath.Join(dir, "d", "lnk")); err != nil {
+		t.Fatal(err)
+	}
+	main := filepath.Join(dir, "keepalived.conf")
+	kmsgs, _, _ := runKeepalived(t, bin, main)
+	files := func(names []string) string { sort.Strings(names); return strings.Join(names, " ") }
+	var theirs, ours []string
+	for _, m := range kmsgs {
+		theirs = append(theirs, filepath.Base(m.file))
+	}
+	for _, f := range runOurs(t, main) {
+		ours = append(ours, filepath.Base(f.File))
+	}
+	if want := "linked.conf v.conf"; files(theirs) != want {
+		t.Fatalf("keepalived reported on %q, want %q: has keepalived's glob changed?", files(theirs), want)
+	}
+	if files(ours) != files(theirs) {
+		t.Errorf("keepalived-ls reported on %q, keepalived on %q", files(ours), files(theirs))
+	}
+	if d := compare(t, bin, main); len(d) > 0 {
+		t.Errorf("disagreements: %v", d)
 	}
 }
