@@ -448,6 +448,9 @@ func (b *builder) feed(ll *logical) {
 		b.lastUnknown = n
 		return
 	}
+	if kw.Name == "include_check" {
+		b.rd.includeCheckSet(n.Args) // how strictly later includes are checked
+	}
 	if kw.Quoted && len(n.Args) > 0 {
 		n.ext = &nodeExt{raw: strings.TrimLeft(ll.text[rawKeywordLen(ll):], " \t\f\v")}
 	}

@@ -250,6 +250,78 @@ func flagsOf(directive string) includeFlags {
 	return includeFlags{}
 }
 
+func (f includeFlags) or(g includeFlags) includeFlags {
+	return includeFlags{f.read || g.read, f.missing || g.missing, f.wildcard || g.wildcard, f.brace || g.brace}
+}
+
+// includeCheckKey holds global_defs include_check among the $NAME
+// definitions, which carry reader state from one top-level statement to
+// the next (and so into incremental reparsing). No $NAME can contain NUL.
+const includeCheckKey = "\x00include_check"
+
+// includeCheck returns the include_check classes in force.
+func (r *reader) includeCheck() includeFlags {
+	v, _ := r.defs.get(includeCheckKey)
+	return includeFlags{strings.Contains(v, "R"), strings.Contains(v, "M"), strings.Contains(v, "W"), strings.Contains(v, "B")}
+}
+
+func (r *reader) setIncludeCheck(f includeFlags) {
+	v := ""
+	for _, c := range []struct {
+		on bool
+		s  string
+	}{{f.read, "R"}, {f.missing, "M"}, {f.wildcard, "W"}, {f.brace, "B"}} {
+		if c.on {
+			v += c.s
+		}
+	}
+	if old, _ := r.defs.get(includeCheckKey); old != v {
+		r.defs = r.defs.with(includeCheckKey, v)
+	}
+}
+
+// includeCheckSet applies a global_defs include_check line, as keepalived
+// does: no argument turns every class on; a first plain word sets "read"
+// and that class; +class and -class add and remove one. Unknown words and
+// a second plain word are ignored (the argument checks report them).
+func (r *reader) includeCheckSet(args []Token) {
+	if len(args) == 0 {
+		r.setIncludeCheck(includeFlags{true, true, true, true})
+		return
+	}
+	f := r.includeCheck()
+	for i, a := range args {
+		word, op := a.Text, byte(0)
+		if word != "" && (word[0] == '+' || word[0] == '-') {
+			word, op = word[1:], word[0]
+		} else if i > 0 {
+			continue
+		}
+		var c includeFlags
+		switch word {
+		case "read":
+			c.read = true
+		case "match":
+			c.missing = true
+		case "wildcard_match":
+			c.wildcard = true
+		case "brace_match":
+			c.brace = true
+		default:
+			continue
+		}
+		switch op {
+		case '+':
+			f = f.or(c)
+		case '-':
+			f = includeFlags{f.read && !c.read, f.missing && !c.missing, f.wildcard && !c.wildcard, f.brace && !c.brace}
+		default:
+			f = c.or(includeFlags{read: true})
+		}
+	}
+	r.setIncludeCheck(f)
+}
+
 func severity(strict bool, otherwise Severity) Severity {
 	if strict {
 		return Error
@@ -330,7 +402,7 @@ func (b *builder) include(il *includeLine) {
 	b.attach(n)
 	pattern := il.pattern.Text
 	span := il.pattern.Span
-	fl := flagsOf(il.directive.Text)
+	fl := flagsOf(il.directive.Text).or(r.includeCheck())
 	hasBrace := strings.Contains(pattern, "{")
 	missingSev := severity(hasBrace && fl.brace || !hasBrace && fl.missing, Warning)
 	if pattern == "" {
@@ -510,6 +582,7 @@ func (b *builder) includeFile(n *Node, path string, span Span, fl includeFlags) 
 	savedSrcR := r.src
 	savedLine, fedBefore := r.saveLine(), r.totalFed
 	b.includeStack = append(b.includeStack, path)
+	savedCheck := r.includeCheck() // keepalived restores include_check after each file
 	b.src, r.src, r.dir = src, src, filepath.Dir(path)
 	b.floor, b.rawDepth = len(b.stack), 0
 	for i := 0; i < src.LineCount(); i++ {
@@ -517,6 +590,7 @@ func (b *builder) includeFile(n *Node, path string, span Span, fl includeFlags) 
 	}
 	r.openDef = ""
 	b.closeAll(b.floor)
+	r.setIncludeCheck(savedCheck)
 	b.includeStack = b.includeStack[:len(b.includeStack)-1]
 	b.src, r.src, r.dir = savedSrc, savedSrcR, savedDir
 	b.floor, b.rawDepth = savedFloor, savedDepth

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -1039,5 +1040,38 @@ func TestIncludeSeverity(t *testing.T) {
 				t.Errorf("%q: error = %v, want %v (diagnostics %q)", c.line, gotError, c.error, all)
 			}
 		})
+	}
+}
+
+// TestIncludeCheckIncremental: include_check in global_defs changes how the
+// includes of later statements are graded, so an edit of it must reparse
+// them (its state travels with the $NAME definitions between statements).
+func TestIncludeCheckIncremental(t *testing.T) {
+	dir := t.TempDir()
+	text := "global_defs {\n  include_check\n}\n\ninclude nope.conf\n"
+	sev := func(d *parser.Doc) []string {
+		var out []string
+		for i, u := range d.Units() {
+			for _, dg := range u.Diags {
+				out = append(out, fmt.Sprintf("%d:%s %s", d.UnitLine(i)+dg.Span.Start.Line+1, dg.Severity, dg.Rule))
+			}
+		}
+		return out
+	}
+	path := filepath.Join(dir, "main.conf")
+	doc := parser.Parse(path, []byte(text), parser.Options{})
+	if got, want := sev(doc), []string{"5:error include-not-found"}; !slices.Equal(got, want) {
+		t.Fatalf("with include_check: %q, want %q", got, want)
+	}
+	// Turn it into include_check -read (nothing strict): type over "include_check".
+	edited := doc.Edit(parser.Pos{Line: 1, Col: 15}, parser.Pos{Line: 1, Col: 15}, []byte(" -read"))
+	if got, want := sev(edited), []string{"5:warning include-not-found"}; !slices.Equal(got, want) {
+		t.Errorf("after the edit: %q, want %q", got, want)
+	}
+	if got, want := string(edited.Text()), strings.Replace(text, "include_check", "include_check -read", 1); got != want {
+		t.Fatalf("edited text %q", got)
+	}
+	if got, want := sev(edited), sev(parser.Parse(path, edited.Text(), parser.Options{})); !slices.Equal(got, want) {
+		t.Errorf("incremental %q, full parse %q", got, want)
 	}
 }

@@ -389,3 +389,52 @@ func TestIncludeGlobsAgreeWithKeepalived(t *testing.T) {
 		t.Errorf("disagreements: %v", d)
 	}
 }
+
+// TestIncludeCheckAgreesWithKeepalived: global_defs include_check makes
+// include problems errors (keepalived -t exits 6) for the classes it
+// names, on top of the include variant's own, and keepalived restores it
+// after each included file. Each case runs keepalived and requires that
+// keepalived-ls reports an include error exactly when keepalived fails.
+func TestIncludeCheckAgreesWithKeepalived(t *testing.T) {
+	bin := testenv.Tool(t, "keepalived", "apt-get install -y keepalived")
+	gd := func(args string) string { return "global_defs {\n  include_check" + args + "\n}\n" }
+	for _, c := range []struct {
+		name  string
+		files map[string]string
+		error bool
+	}{
+		{"none", map[string]string{"main.conf": "include nope.conf\ninclude *.nothing\n"}, false},
+		{"all-missing", map[string]string{"main.conf": gd("") + "include nope.conf\n"}, true},
+		{"all-wildcard", map[string]string{"main.conf": gd("") + "include *.nothing\n"}, true},
+		{"match-missing", map[string]string{"main.conf": gd(" match") + "include nope.conf\n"}, true},
+		{"match-wildcard", map[string]string{"main.conf": gd(" match") + "include *.nothing\n"}, false},
+		{"wildcard", map[string]string{"main.conf": gd(" wildcard_match") + "include *.nothing\n"}, true},
+		{"plus-match", map[string]string{"main.conf": gd(" +match") + "include nope.conf\n"}, true},
+		{"all-minus-match", map[string]string{"main.conf": gd(" +read +match +wildcard_match -match") + "include nope.conf\n"}, false},
+		{"minus-keeps-variant", map[string]string{"main.conf": gd(" -wildcard_match") + "includew *.nothing\n"}, true},
+		{"before-global-defs", map[string]string{"main.conf": "include nope.conf\n" + gd("")}, false},
+		{"restored-after-file", map[string]string{"main.conf": "include inc.conf\ninclude nope.conf\n", "inc.conf": gd("")}, false},
+		{"inside-file", map[string]string{"main.conf": "include inc.conf\n", "inc.conf": gd("") + "include nope.conf\n"}, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := writeConf(t, c.files)
+			main := filepath.Join(dir, "main.conf")
+			cmd := exec.Command(bin, "-t", "-n", "-l", "-f", main)
+			cmd.Dir = dir
+			out, _ := cmd.CombinedOutput()
+			kaError := cmd.ProcessState.ExitCode() != 0
+			if kaError != c.error {
+				t.Fatalf("keepalived -t exit %d, the case expects error=%v: has keepalived changed?\n%s", cmd.ProcessState.ExitCode(), c.error, out)
+			}
+			ours := false
+			for _, f := range runOurs(t, main) {
+				if f.Severity == "error" && strings.HasPrefix(f.Rule, "include-") {
+					ours = true
+				}
+			}
+			if ours != c.error {
+				t.Errorf("keepalived-ls include error = %v, keepalived's = %v\n%s", ours, c.error, out)
+			}
+		})
+	}
+}
