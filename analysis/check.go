@@ -474,21 +474,7 @@ func appendCrossUnit(out []parser.Diagnostic, sds []symDiag, firsts []int32) []p
 			}
 			d.Related = rel
 		}
-		if len(d.Fixes) > 0 {
-			fixes := make([]parser.Fix, len(d.Fixes))
-			for i, f := range d.Fixes {
-				edits := make([]parser.Edit, len(f.Edits))
-				for j, e := range f.Edits {
-					if e.Src == nil {
-						e.Span = e.Span.Shift(firsts[sd.unit])
-					}
-					edits[j] = e
-				}
-				f.Edits = edits
-				fixes[i] = f
-			}
-			d.Fixes = fixes
-		}
+		d.Fixes = shiftFixes(d.Fixes, firsts[sd.unit])
 		out = append(out, d)
 	}
 	return out
@@ -509,22 +495,29 @@ func absolute(d parser.Diagnostic, base int32) parser.Diagnostic {
 		}
 		d.Related = rel
 	}
-	if len(d.Fixes) > 0 {
-		fixes := make([]parser.Fix, len(d.Fixes))
-		for i, f := range d.Fixes {
-			edits := make([]parser.Edit, len(f.Edits))
-			for j, e := range f.Edits {
-				if e.Src == nil {
-					e.Span = e.Span.Shift(base)
-				}
-				edits[j] = e
-			}
-			f.Edits = edits
-			fixes[i] = f
-		}
-		d.Fixes = fixes
-	}
+	d.Fixes = shiftFixes(d.Fixes, base)
 	return d
+}
+
+// shiftFixes returns copies of fixes (which may be shared with a cached
+// result) whose edits in the document move down by base lines.
+func shiftFixes(fixes []parser.Fix, base int32) []parser.Fix {
+	if len(fixes) == 0 {
+		return fixes
+	}
+	out := make([]parser.Fix, len(fixes))
+	for i, f := range fixes {
+		edits := make([]parser.Edit, len(f.Edits))
+		for j, e := range f.Edits {
+			if e.Src == nil {
+				e.Span = e.Span.Shift(base)
+			}
+			edits[j] = e
+		}
+		f.Edits = edits
+		out[i] = f
+	}
+	return out
 }
 
 // SortDiagnostics orders diagnostics by file (the document first), position,

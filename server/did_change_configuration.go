@@ -9,7 +9,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/keepalived-ls/keepalived-ls/analysis"
-	"github.com/keepalived-ls/keepalived-ls/parser"
 )
 
 func init() {
@@ -97,19 +96,7 @@ func (s *Server) applySettings(gen int, st Settings) {
 	if same {
 		return
 	}
-	for _, d := range docs {
-		s.mu.Lock()
-		opts := s.parseOptions(d.path)
-		s.mu.Unlock()
-		nd := *d
-		nd.doc = parser.Parse(docName(d), d.doc.Text(), opts)
-		s.mu.Lock()
-		if s.docs[d.key] == d {
-			s.docs[d.key] = &nd
-		}
-		s.mu.Unlock()
-		s.schedule(d.key)
-	}
+	s.reparse(docs)
 	// Clients only ask again for what they pull (diagnostics) or cache
 	// (tokens: $NAME values and @ID lines; inlay hints) when told to.
 	if len(docs) == 0 {

@@ -137,6 +137,13 @@ func (s *Server) projectFileChanged() {
 	}
 	s.mu.Unlock()
 	sort.Slice(docs, func(i, j int) bool { return docs[i].key < docs[j].key })
+	s.reparse(docs)
+}
+
+// reparse parses docs again under their current settings and schedules
+// their checks; a document changed meanwhile keeps its newer version.
+// Callers hold s.edit, not s.mu.
+func (s *Server) reparse(docs []*document) {
 	for _, d := range docs {
 		s.mu.Lock()
 		opts := s.parseOptions(d.path)
