@@ -829,7 +829,7 @@ func (r *reader) emit(t mtext, ln int32, expanded bool) (mtext, bool) {
 		r.b.feed(ll)
 		return mtext{}, false
 	}
-	p := braceAt(t.b)
+	p := BraceAt(t.b)
 	switch {
 	case p < 0:
 		r.feedWords(t, ln, flags)
@@ -854,10 +854,10 @@ func (r *reader) emit(t mtext, ln int32, expanded bool) (mtext, bool) {
 	return t.slice(p, len(t.b)), true
 }
 
-// braceAt finds where keepalived splits a line: 0 when it starts with a
+// BraceAt finds where keepalived splits a line: 0 when it starts with a
 // brace, else the first brace outside double quotes; -1 for none (also
-// after an unclosed quote).
-func braceAt(b []byte) int {
+// after an unclosed quote). The formatter splits lines the same way.
+func BraceAt(b []byte) int {
 	if len(b) == 0 {
 		return -1
 	}

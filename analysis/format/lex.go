@@ -1,6 +1,10 @@
 package format
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/keepalived-ls/keepalived-ls/parser"
+)
 
 // This file reproduces the parts of keepalived's line reading the formatter
 // needs to decide what it may change: where a comment starts, where a line
@@ -129,31 +133,6 @@ func decomment(b []byte, legacy bool) []byte {
 	return out
 }
 
-// braceAt finds where keepalived splits a line: 0 when it starts with a
-// brace, else the first brace outside double quotes; -1 for none (also after
-// an unclosed quote).
-func braceAt(b []byte) int {
-	if len(b) == 0 {
-		return -1
-	}
-	if b[0] == '{' || b[0] == '}' {
-		return 0
-	}
-	for i := 0; i < len(b); i++ {
-		switch b[i] {
-		case '{', '}':
-			return i
-		case '"':
-			j := bytes.IndexByte(b[i+1:], '"')
-			if j < 0 {
-				return -1
-			}
-			i += j + 1
-		}
-	}
-	return -1
-}
-
 // includeLen returns the length of the include directive starting b, or 0.
 func includeLen(b []byte) int {
 	if !bytes.HasPrefix(b, []byte("include")) || len(b) < 8 {
@@ -241,7 +220,7 @@ func split(code []byte, col int, out []piece) []piece {
 			out = append(out, piece{kind: 'v', col: col, text: t})
 			break
 		}
-		p := braceAt(t)
+		p := parser.BraceAt(t)
 		if p < 0 {
 			out = append(out, piece{kind: 'w', col: col, text: t})
 			break
