@@ -28,11 +28,7 @@ func fuzzSeeds(tb testing.TB, maxSize int64) [][]byte {
 		filepath.Join(root, "testdata", "parser", "*.conf"),
 		filepath.Join(root, "examples", "*.conf"),
 	}
-	shared := os.Getenv("KEEPALIVED_LS_SHARED")
-	if shared == "" {
-		shared = filepath.Join(root, "..", "shared")
-	}
-	if _, err := os.Stat(filepath.Join(shared, "corpus", "manifest.tsv")); err == nil {
+	if shared, ok := testenv.SharedDir(tb); ok {
 		patterns = append(patterns,
 			filepath.Join(shared, "corpus", "configs", "*"),
 			filepath.Join(shared, "corpus", "templates", "*"))

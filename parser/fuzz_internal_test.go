@@ -35,11 +35,7 @@ func CorpusSeeds(tb testing.TB, maxSize int) [][]byte {
 		filepath.Join(root, "testdata", "check", "*", "*.conf"),
 		filepath.Join(root, "examples", "*.conf"),
 	}
-	shared := os.Getenv("KEEPALIVED_LS_SHARED")
-	if shared == "" {
-		shared = filepath.Join(root, "..", "shared")
-	}
-	if _, err := os.Stat(filepath.Join(shared, "corpus", "manifest.tsv")); err == nil {
+	if shared, ok := testenv.SharedDir(tb); ok {
 		patterns = append(patterns,
 			filepath.Join(shared, "corpus", "configs", "*"),
 			filepath.Join(shared, "corpus", "templates", "*"))

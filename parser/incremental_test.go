@@ -29,19 +29,14 @@ func seedTexts(t *testing.T) map[string][]byte {
 		t.Fatal(err)
 	}
 	seeds["generated"] = gen.Bytes()
-	if dir := os.Getenv("KEEPALIVED_LS_SHARED"); dir != "" || true {
-		if _, err := os.Stat(filepath.Join(testenv.RepoRoot(t), "..", "shared", "corpus")); err == nil || dir != "" {
-			if dir == "" {
-				dir = filepath.Join(testenv.RepoRoot(t), "..", "shared")
+	if dir, ok := testenv.SharedDir(t); ok {
+		files, _ := filepath.Glob(filepath.Join(dir, "corpus", "configs", "*"))
+		for i, f := range files {
+			if i%25 != 0 {
+				continue
 			}
-			files, _ := filepath.Glob(filepath.Join(dir, "corpus", "configs", "*"))
-			for i, f := range files {
-				if i%25 != 0 {
-					continue
-				}
-				if b, err := os.ReadFile(f); err == nil && len(b) < 40000 {
-					seeds[filepath.Base(f)] = b
-				}
+			if b, err := os.ReadFile(f); err == nil && len(b) < 40000 {
+				seeds[filepath.Base(f)] = b
 			}
 		}
 	}

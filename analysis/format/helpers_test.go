@@ -204,12 +204,8 @@ func inputs(t testing.TB, withCorpus bool) []input {
 // sharedPresent reports whether the shared reference material is there,
 // without skipping (for seeding fuzz targets; see testenv.Shared).
 func sharedPresent(tb testing.TB) bool {
-	dir := os.Getenv("KEEPALIVED_LS_SHARED")
-	if dir == "" {
-		dir = filepath.Join(testenv.RepoRoot(tb), "..", "shared")
-	}
-	_, err := os.Stat(filepath.Join(dir, "corpus", "manifest.tsv"))
-	return err == nil
+	_, ok := testenv.SharedDir(tb)
+	return ok
 }
 
 // applyEdits applies whole-line edits (in order, not overlapping) to text.

@@ -33,14 +33,24 @@ func RepoRoot(t testing.TB) string {
 // absent: users run the tests without it.
 func Shared(t testing.TB) string {
 	t.Helper()
+	dir, ok := SharedDir(t)
+	if !ok {
+		t.Skipf("shared reference material not found at %s (set KEEPALIVED_LS_SHARED): skipping", dir)
+	}
+	return dir
+}
+
+// SharedDir returns where the shared reference directory is looked for and
+// whether it is there, without skipping: for tests that only use it when
+// they can, such as fuzz targets seeded from the corpus.
+func SharedDir(t testing.TB) (string, bool) {
+	t.Helper()
 	dir := os.Getenv("KEEPALIVED_LS_SHARED")
 	if dir == "" {
 		dir = filepath.Join(RepoRoot(t), "..", "shared")
 	}
-	if _, err := os.Stat(filepath.Join(dir, "corpus", "manifest.tsv")); err != nil {
-		t.Skipf("shared reference material not found at %s (set KEEPALIVED_LS_SHARED): skipping", dir)
-	}
-	return dir
+	_, err := os.Stat(filepath.Join(dir, "corpus", "manifest.tsv"))
+	return dir, err == nil
 }
 
 // CI reports whether the tests run in CI, where missing tools are failures.
