@@ -54,6 +54,10 @@ func (s *stream) Read(ctx context.Context) (jsonrpc2.Message, int64, error) {
 	return msg, n, err
 }
 
+// keepFrame is the largest message body whose buffer is kept for the next
+// messages.
+const keepFrame = 1 << 20
+
 // ReadFrame returns the next well-formed JSON-RPC message body.
 func (s *stream) ReadFrame(ctx context.Context) ([]byte, int64, error) {
 	for {
@@ -75,10 +79,17 @@ func (s *stream) ReadFrame(ctx context.Context) ([]byte, int64, error) {
 			s.replyError(ctx, jsonrpc2.InvalidRequest, "message too large")
 			continue
 		}
-		if cap(s.buf) < length {
-			s.buf = make([]byte, length)
+		var body []byte
+		if length > keepFrame {
+			// A one-off: opening a 50 MB file must not pin 50 MB for the
+			// rest of the session.
+			body = make([]byte, length)
+		} else {
+			if cap(s.buf) < length {
+				s.buf = make([]byte, length)
+			}
+			body = s.buf[:length]
 		}
-		body := s.buf[:length]
 		if _, err := io.ReadFull(s.in, body); err != nil {
 			return nil, 0, io.ErrUnexpectedEOF
 		}

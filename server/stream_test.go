@@ -1,10 +1,14 @@
 package server
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
+
+	"go.uber.org/zap"
 )
 
 // TestMalformedInput writes broken frames and bodies to the server: each
@@ -123,3 +127,32 @@ func TestInvalidUTF8(t *testing.T) {
 		t.Errorf("hover: %s", m.Body)
 	}
 }
+
+// TestStreamKeepsOnlySmallBuffers: a large message (opening a big file)
+// is read into a buffer of its own, so the connection does not hold that
+// much memory for the rest of the session; small messages share one.
+func TestStreamKeepsOnlySmallBuffers(t *testing.T) {
+	msg := func(n int) string {
+		return frame(`{"jsonrpc":"2.0","method":"$/x","params":"` + strings.Repeat("y", n) + `"}`)
+	}
+	in := msg(100) + msg(8<<20) + msg(200)
+	s := newStream(rwc{strings.NewReader(in)}, zap.NewNop())
+	for i, want := range []int{100, 8 << 20, 200} {
+		body, _, err := s.ReadFrame(context.Background())
+		if err != nil {
+			t.Fatalf("message %d: %v", i, err)
+		}
+		if !strings.Contains(string(body), strings.Repeat("y", want)) {
+			t.Fatalf("message %d: wrong body", i)
+		}
+		if cap(s.buf) > keepFrame {
+			t.Fatalf("after message %d the stream keeps a buffer of %d bytes", i, cap(s.buf))
+		}
+	}
+}
+
+// rwc reads from a reader and discards writes.
+type rwc struct{ io.Reader }
+
+func (rwc) Write(p []byte) (int, error) { return len(p), nil }
+func (rwc) Close() error                { return nil }
