@@ -100,6 +100,16 @@ func TestCancelRequest(t *testing.T) {
 	if m := rc.until("response s-1", func(m rawMsg) bool { return string(m.ID) == `"s-1"` }); m.Error == nil || m.Error.Code != -32800 {
 		t.Errorf("cancelled string id: %s", m.Body)
 	}
+	// Ids beyond 32 bits (JSON-RPC allows any number; some clients count
+	// with 64-bit integers).
+	for _, id := range []string{"4294967296", "9007199254740993", "-5"} {
+		rc.send(`{"jsonrpc":"2.0","id":` + id + `,"method":"test/slow","params":{"millis":5000}}`)
+		rc.send(`{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":` + id + `}}`)
+		m := rc.until("response "+id, func(m rawMsg) bool { return string(m.ID) == id })
+		if m.Error == nil || m.Error.Code != -32800 {
+			t.Errorf("cancelled id %s: %s", id, m.Body)
+		}
+	}
 	// A request that finishes is not affected by a late cancel.
 	rc.request(50, "test/slow", map[string]any{"millis": 1})
 	if m := rc.response(50); string(m.Result) != `"finished"` {
