@@ -195,18 +195,34 @@ func (d *Doc) parseParallel(text []byte) []*Unit {
 
 // chunked parses text in chunks on several CPUs, handing each finished unit
 // to visit(chunk, unit) (concurrently for different chunks, in order within
-// one). Chunks start after a "}" line at column 0. The result is valid only
-// when every chunk but the last ends exactly where a sequential parse would
-// start a new unit, with no $NAME definition in force; chunked reports
-// whether that holds (false also when the text is too small to split).
+// one). Chunks start after a "}" line at column 0. When the text defines
+// $NAMEs (or sets include_check), the head of the text up to the last such
+// line is parsed first, alone, and the other chunks start with the
+// definitions in force after it. The result is valid only when every chunk
+// but the last ends exactly where a sequential parse would start a new
+// unit, with the definitions its successor started with in force; chunked
+// reports whether that holds (false also when the text is too small to
+// split).
 func (d *Doc) chunked(text []byte, stream bool, start func(chunks int), setup func(chunk int, p *unitParser), visit func(chunk int, u *Unit)) bool {
 	workers := runtime.GOMAXPROCS(0)
 	if len(text) < parallelMin || workers < 2 {
 		return false
 	}
 	cuts := []int{0}
+	head := definitionsEnd(text)
+	if head > 0 {
+		i := bytes.Index(text[head-1:], []byte("\n}\n"))
+		if i < 0 {
+			return false
+		}
+		head += i + 2
+		if len(text)-head < parallelMin {
+			return false
+		}
+		cuts = append(cuts, head)
+	}
 	for w := 1; w < workers; w++ {
-		at := len(text) * w / workers
+		at := head + (len(text)-head)*w/workers
 		i := bytes.Index(text[at:], []byte("\n}\n"))
 		if i < 0 {
 			break
@@ -222,18 +238,34 @@ func (d *Doc) chunked(text []byte, stream bool, start func(chunks int), setup fu
 	cuts = append(cuts, len(text))
 	n := len(cuts) - 1
 	start(n)
+	parser := func(k int, defs *defs) *unitParser {
+		p := d.newUnitParser(defs)
+		p.emit = func(u *Unit) { visit(k, u) }
+		p.stream = stream
+		if setup != nil {
+			setup(k, p)
+		}
+		return p
+	}
+	var defs *defs // in force where the parallel chunks start
+	first := 0
+	if head > 0 {
+		p := parser(0, nil)
+		forEachLine(text[:head], false, func(line []byte, nl bool) { p.line(line, nl) })
+		if !p.ready() || p.r.openDef != "" {
+			return false
+		}
+		defs = p.r.defs
+		p.endUnit()
+		first = 1
+	}
 	clean := make([]bool, n)
 	var wg sync.WaitGroup
-	for k := 0; k < n; k++ {
+	for k := first; k < n; k++ {
 		wg.Add(1)
 		go func(k int) {
 			defer wg.Done()
-			p := d.newUnitParser(nil)
-			p.emit = func(u *Unit) { visit(k, u) }
-			p.stream = stream
-			if setup != nil {
-				setup(k, p)
-			}
+			p := parser(k, defs)
 			last := k == n-1
 			forEachLine(text[cuts[k]:cuts[k+1]], last, func(line []byte, nl bool) { p.line(line, nl) })
 			if last {
@@ -241,17 +273,52 @@ func (d *Doc) chunked(text []byte, stream bool, start func(chunks int), setup fu
 				clean[k] = true
 				return
 			}
-			clean[k] = p.ready() && p.r.defs.equal(nil) && p.r.openDef == ""
+			clean[k] = p.ready() && p.r.defs.equal(defs) && p.r.openDef == ""
 			p.endUnit()
 		}(k)
 	}
 	wg.Wait()
-	for _, c := range clean {
+	for _, c := range clean[first:] {
 		if !c {
 			return false
 		}
 	}
 	return true
+}
+
+// definitionsEnd returns the offset just past the last line that looks
+// like a $NAME definition ("$NAME=", after blanks and an @ID prefix) or
+// sets include_check, or 0 when there is none. It only guides where
+// chunked starts its parallel chunks: chunked checks that the guess held.
+func definitionsEnd(text []byte) int {
+	end := 0
+	for off := 0; off < len(text); {
+		nl := bytes.IndexByte(text[off:], '\n')
+		next := len(text)
+		if nl >= 0 {
+			next = off + nl + 1
+		}
+		line := bytes.TrimLeft(text[off:next], " \t")
+		if len(line) > 0 && line[0] == '@' { // a conditional: look after the id
+			if sp := bytes.IndexAny(line, " \t"); sp > 0 {
+				line = bytes.TrimLeft(line[sp:], " \t")
+			}
+		}
+		if len(line) > 1 && line[0] == '$' && isDefinition(line) || bytes.HasPrefix(line, []byte("include_check")) {
+			end = next
+		}
+		off = next
+	}
+	return end
+}
+
+// isDefinition reports "$NAME=" at the start of line.
+func isDefinition(line []byte) bool {
+	i := 1
+	for i < len(line) && (line[i] == '_' || line[i] >= 'a' && line[i] <= 'z' || line[i] >= 'A' && line[i] <= 'Z' || i > 1 && line[i] >= '0' && line[i] <= '9') {
+		i++
+	}
+	return i > 1 && i < len(line) && line[i] == '='
 }
 
 // ParseStream parses text like Parse but hands each unit to visit as soon

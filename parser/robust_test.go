@@ -399,6 +399,14 @@ func TestRobustParallelMatchesSequential(t *testing.T) {
 	// Braces that are unbalanced across chunk boundaries.
 	docs["unbalanced"] = strings.Repeat("vrrp_instance V {\n state MASTER\n}\n}\nglobal_defs {\n{\n}\n", 20000)
 	docs["blocks"] = strings.Repeat("vrrp_instance V {\n state MASTER\n virtual_ipaddress {\n 192.0.2.1\n }\n}\n", 20000)
+	// Definitions: the head up to the last one is parsed first, the rest
+	// in parallel with them in force.
+	uses := strings.Repeat("vrrp_instance V {\n interface ${IF}\n priority ${PRIO}\n virtual_ipaddress {\n ${VIP}\n }\n}\n", 10000)
+	docs["definitions then uses"] = "$IF=eth0\n  @node1 $PRIO=100\n@^node1 $PRIO=90\n$VIP=192.0.2.1 \\\n 192.0.2.2\nglobal_defs {\n include_check\n}\n" + uses
+	docs["definition in the middle"] = uses + "$IF=eth1\n" + uses
+	docs["redefined in the middle"] = "$IF=eth0\n" + uses + "$IF=eth1\n" + uses + uses
+	docs["definition in a block"] = uses + "global_defs {\n$IF=eth2\n}\n" + uses + uses
+	docs["not definitions"] = "$IF =eth0\n$1X=2\n" + uses + "@node1\n$\n" + uses
 	for name, text := range docs {
 		t.Run(name, func(t *testing.T) {
 			if len(text) < 300<<10 {
