@@ -43,10 +43,10 @@ func inProcess(t testing.TB) *Client {
 	return NewClient(b, b)
 }
 
-// sizes are the generated files measured, from about 1k to 300k lines:
+// sizes are the generated files measured, from about 1.5k to 300k lines:
 // vrrp_instances and virtual_servers (4 real_servers each) for benchgen.
 var sizes = []struct{ instances, virtualServers int }{
-	{1, 17}, {6, 175}, {20, 530}, {70, 1770}, {benchgen.StdInstances, benchgen.StdVirtualServers},
+	{1, 25}, {6, 175}, {20, 530}, {70, 1770}, {benchgen.StdInstances, benchgen.StdVirtualServers},
 }
 
 // TestKeystrokeLatency types into files of 1k to 283k lines and requires
