@@ -40,3 +40,29 @@ func TestChunkedWithDefinitions(t *testing.T) {
 		})
 	}
 }
+
+func TestDefinitionsEnd(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want int // the line after the last definition, 1-based; 0: none
+	}{
+		{"global_defs {\n}\n", 0},
+		{"$A=1\nx\n", 1},
+		{"  \t$A=1\n", 1},
+		{"x\n@node1 $A=1\ny\n", 2},
+		{"x\n@^node1\t$A=\ny\n", 2},
+		{"x\n$A =1\n$1=2\n# $B=1\nkw $C=1\ny ${A}\n", 0},
+		{"$A=1\nglobal_defs {\n include_check match\n}\nz\n", 3},
+		{"$A=1\nglobal_defs {\n # include_check\n}\n", 1},
+		{"$A=1 \\\n  more\n$B=2", 3},
+	} {
+		end := definitionsEnd([]byte(c.text))
+		got := strings.Count(c.text[:end], "\n")
+		if end == len(c.text) && !strings.HasSuffix(c.text, "\n") {
+			got++
+		}
+		if got != c.want {
+			t.Errorf("%q: definitions end after line %d, want %d", c.text, got, c.want)
+		}
+	}
+}

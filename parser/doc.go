@@ -290,26 +290,54 @@ func (d *Doc) chunked(text []byte, stream bool, start func(chunks int), setup fu
 // like a $NAME definition ("$NAME=", after blanks and an @ID prefix) or
 // sets include_check, or 0 when there is none. It only guides where
 // chunked starts its parallel chunks: chunked checks that the guess held.
+// It jumps from one '$' (or include_check) to the next: most lines have
+// none.
 func definitionsEnd(text []byte) int {
 	end := 0
-	for off := 0; off < len(text); {
-		nl := bytes.IndexByte(text[off:], '\n')
-		next := len(text)
-		if nl >= 0 {
-			next = off + nl + 1
+	lineEnd := func(i int) int {
+		if nl := bytes.IndexByte(text[i:], '\n'); nl >= 0 {
+			return i + nl + 1
 		}
-		line := bytes.TrimLeft(text[off:next], " \t")
-		if len(line) > 0 && line[0] == '@' { // a conditional: look after the id
-			if sp := bytes.IndexAny(line, " \t"); sp > 0 {
-				line = bytes.TrimLeft(line[sp:], " \t")
-			}
+		return len(text)
+	}
+	lineStart := func(i int) int { return bytes.LastIndexByte(text[:i], '\n') + 1 }
+	for i := 0; i < len(text); {
+		k := bytes.IndexByte(text[i:], '$')
+		if k < 0 {
+			break
 		}
-		if len(line) > 1 && line[0] == '$' && isDefinition(line) || bytes.HasPrefix(line, []byte("include_check")) {
-			end = next
+		at := i + k
+		if lineHead(text[lineStart(at):at]) && isDefinition(text[at:lineEnd(at)]) {
+			end = lineEnd(at)
 		}
-		off = next
+		i = at + 1
+	}
+	for i := 0; i < len(text); {
+		k := bytes.Index(text[i:], []byte("include_check"))
+		if k < 0 {
+			break
+		}
+		at := i + k
+		if lineHead(text[lineStart(at):at]) {
+			end = max(end, lineEnd(at))
+		}
+		i = at + 1
 	}
 	return end
+}
+
+// lineHead reports whether what precedes a word on its line lets the word
+// start the logical line: blanks, after an optional @ID conditional.
+func lineHead(b []byte) bool {
+	b = bytes.TrimLeft(b, " \t")
+	if len(b) > 0 && b[0] == '@' {
+		sp := bytes.IndexAny(b, " \t")
+		if sp < 0 {
+			return false
+		}
+		b = bytes.TrimLeft(b[sp:], " \t")
+	}
+	return len(b) == 0
 }
 
 // isDefinition reports "$NAME=" at the start of line.
