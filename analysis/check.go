@@ -108,11 +108,12 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
 func getScratch() *scratch { return scratchPool.Get().(*scratch) }
 
-// putScratch returns the lists, cleared so that they keep no result alive.
+// putScratch returns the lists. They still point at the results of the
+// last check, which its document's units hold anyway; sync.Pool lets go
+// of the lists after two collections, so nothing is kept for long, and a
+// keystroke does not pay for clearing lists as long as the document.
 func putScratch(sc *scratch) {
-	for _, l := range [][]*unitResult{sc.all, sc.results, sc.symIn, sc.semIn} {
-		clear(l[:cap(l)])
-	}
+	sc.over = nil
 	scratchPool.Put(sc)
 }
 
