@@ -85,10 +85,12 @@ func (c *Checker) CheckWith(d *parser.Doc, external []parser.Diagnostic) []parse
 	}
 	// Only units with diagnostics or symbols matter from here on.
 	results, firsts := sc.results[:0], sc.firsts[:0]
+	sc.ndiags = 0
 	for i, r := range all {
 		if len(r.diags) > 0 || len(r.syms) > 0 || len(r.facts) > 0 || len(r.dirs) > 0 {
 			results = append(results, r)
 			firsts = append(firsts, d.UnitLine(i))
+			sc.ndiags += len(r.diags)
 		}
 	}
 	sc.results, sc.firsts = results, firsts
@@ -102,6 +104,7 @@ type scratch struct {
 	all, results, symIn, semIn   []*unitResult
 	firsts, symFirsts, semFirsts []int32
 	over                         []*overflow // set by CheckTextWith for one check
+	ndiags                       int         // diagnostics in the results of one check
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -113,7 +116,7 @@ func getScratch() *scratch { return scratchPool.Get().(*scratch) }
 // of the lists after two collections, so nothing is kept for long, and a
 // keystroke does not pay for clearing lists as long as the document.
 func putScratch(sc *scratch) {
-	sc.over = nil
+	sc.over, sc.ndiags = nil, 0
 	scratchPool.Put(sc)
 }
 
@@ -262,6 +265,9 @@ func (c *Checker) CheckTextWith(path string, text []byte, opts parser.Options, e
 	sc := getScratch()
 	defer putScratch(sc)
 	sc.over = over
+	for _, p := range parts {
+		sc.ndiags += p.stored
+	}
 	return c.finishWith(sc, results, firsts, docLine, int(line), external)
 }
 
@@ -299,11 +305,7 @@ func (c *Checker) finishWith(sc *scratch, results []*unitResult, firsts []int32,
 	symIn, semIn := sc.symIn[:0], sc.semIn[:0]
 	symFirsts, semFirsts := sc.symFirsts[:0], sc.semFirsts[:0]
 	defer func() { sc.symIn, sc.semIn, sc.symFirsts, sc.semFirsts = symIn, semIn, symFirsts, semFirsts }()
-	n := 0
-	for _, r := range results {
-		n += len(r.diags)
-	}
-	if n > 0 {
+	if n := sc.ndiags; n > 0 {
 		// Exactly sized: a file with a problem on every line has millions,
 		// and growing the list by appending would copy them over and over.
 		out = make([]parser.Diagnostic, 0, n)
