@@ -97,6 +97,14 @@ func SemanticTokens(d *parser.Doc, from, to, limit int) (toks []SemToken, capped
 	return toks, false
 }
 
+// UnitSemanticTokens classifies one unit, with lines relative to its first
+// line: what SemanticTokens returns for the unit's lines, for callers that
+// cache tokens per unit.
+func UnitSemanticTokens(u *parser.Unit, target schema.Version) []SemToken {
+	z := tokenizer{target: target}
+	return slices.Clone(z.unit(u))
+}
+
 // tokenizer classifies units, reusing its buffers.
 type tokenizer struct {
 	target schema.Version

@@ -61,6 +61,7 @@ type Unit struct {
 	defsOut *defs // $NAME definitions in force after the unit
 
 	memo atomic.Pointer[memo] // one cached derived value (see Memo)
+	view atomic.Pointer[memo] // and one for an editor view (see View)
 }
 
 type memo struct {
@@ -77,6 +78,18 @@ func (u *Unit) Memo(key string, compute func() any) any {
 	}
 	v := compute()
 	u.memo.Store(&memo{key: key, val: v})
+	return v
+}
+
+// View is Memo's second slot, for what an editor feature derives from the
+// unit (its encoded semantic tokens), so that it does not evict the
+// analysis result. One key is kept.
+func (u *Unit) View(key string, compute func() any) any {
+	if m := u.view.Load(); m != nil && m.key == key {
+		return m.val
+	}
+	v := compute()
+	u.view.Store(&memo{key: key, val: v})
 	return v
 }
 

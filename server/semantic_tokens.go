@@ -8,6 +8,7 @@ import (
 
 	"github.com/keepalived-ls/keepalived-ls/analysis"
 	"github.com/keepalived-ls/keepalived-ls/parser"
+	"github.com/keepalived-ls/keepalived-ls/parser/schema"
 )
 
 func init() {
@@ -84,6 +85,18 @@ func (s *Server) rangeLines(d *document, r protocol.Range) (from, to int) {
 // lines. A huge document gets only its first tokens.
 func (s *Server) tokenData(d *document, from, to int) []uint32 {
 	limit := hugeLimit(d, analysis.HugeMaxTokens)
+	if from == 0 && to >= d.doc.LineCount()-1 {
+		data, capped := s.documentTokenData(d, limit)
+		if capped {
+			s.warnCapped(d, "semanticTokens", limit)
+		}
+		return data
+	}
+	return s.rangeTokenData(d, from, to, limit)
+}
+
+// rangeTokenData is tokenData for any lines, classified afresh.
+func (s *Server) rangeTokenData(d *document, from, to, limit int) []uint32 {
 	toks, capped := analysis.SemanticTokens(d.doc, from, to, limit)
 	if capped {
 		s.warnCapped(d, "semanticTokens", limit)
@@ -112,6 +125,73 @@ func (s *Server) tokenData(d *document, from, to int) []uint32 {
 		prevLine, prevChar = start.Line, start.Character
 	}
 	return data
+}
+
+// unitTokens are a unit's encoded tokens, the first one's line counted
+// from the unit's first line, and the line of its last token.
+type unitTokens struct {
+	data     []uint32
+	lastLine uint32
+}
+
+// documentTokenData encodes the whole document from tokens cached on its
+// units: after an edit only the units the edit reparsed are classified and
+// encoded again, and a large document's tokens are put together by copying
+// (each unit's first token is made relative to the previous unit's last).
+// With limit > 0 at most limit tokens are returned.
+func (s *Server) documentTokenData(d *document, limit int) ([]uint32, bool) {
+	target := d.doc.Options().Version
+	key := "semanticTokens:" + target.String()
+	if s.caps.utf8 {
+		key += ":utf-8"
+	}
+	var data []uint32
+	var prevLine uint32
+	for i, u := range d.doc.Units() {
+		ut := u.View(key, func() any { return s.encodeUnitTokens(u, target) }).(*unitTokens)
+		if len(ut.data) == 0 {
+			continue
+		}
+		add := ut.data
+		capped := limit > 0 && len(data)/5+len(add)/5 > limit
+		if capped {
+			add = add[:(limit-len(data)/5)*5]
+		}
+		if len(add) > 0 {
+			at := len(data)
+			data = append(data, add...)
+			first := uint32(d.doc.UnitLine(i)) + add[0]
+			data[at] = first - prevLine // units do not share lines
+			prevLine = uint32(d.doc.UnitLine(i)) + ut.lastLine
+		}
+		if capped {
+			return data, true
+		}
+	}
+	return data, false
+}
+
+// encodeUnitTokens encodes a unit's tokens with lines relative to the
+// unit's first line.
+func (s *Server) encodeUnitTokens(u *parser.Unit, target schema.Version) *unitTokens {
+	toks := analysis.UnitSemanticTokens(u, target)
+	ut := &unitTokens{data: make([]uint32, 0, 5*len(toks))}
+	var prevLine, prevChar uint32
+	for _, t := range toks {
+		start := s.fromPos(u.Line, parser.Pos{Line: t.Line, Col: t.Start})
+		end := s.fromPos(u.Line, parser.Pos{Line: t.Line, Col: t.End})
+		if end.Character <= start.Character {
+			continue
+		}
+		dl, dc := start.Line-prevLine, start.Character
+		if dl == 0 && len(ut.data) > 0 {
+			dc -= prevChar
+		}
+		ut.data = append(ut.data, dl, dc, end.Character-start.Character, uint32(t.Type), uint32(t.Mods))
+		prevLine, prevChar = start.Line, start.Character
+		ut.lastLine = start.Line
+	}
+	return ut
 }
 
 // storeTokens keeps a full result for later deltas and returns its id.
