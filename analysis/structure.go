@@ -13,14 +13,68 @@ import (
 
 // Limits on huge documents. A document is huge when it has more than
 // HugeLines lines or more than HugeBytes bytes; the features whose output
-// grows with the document (semantic tokens, folding ranges) then return only
-// their first items. This is the one place these numbers are set.
+// grows with the document (semantic tokens, folding ranges, the outline)
+// then return only their first items. This is the one place these numbers
+// are set.
 const (
-	HugeLines     = 100_000
-	HugeBytes     = 5 << 20
-	HugeMaxFolds  = 5_000   // folding ranges of a huge document (VS Code shows at most 5,000)
-	HugeMaxTokens = 200_000 // semantic tokens of a huge document (about 70,000 lines of configuration)
+	HugeLines      = 100_000
+	HugeBytes      = 5 << 20
+	HugeMaxFolds   = 5_000   // folding ranges of a huge document (VS Code shows at most 5,000)
+	HugeMaxTokens  = 200_000 // semantic tokens of a huge document (about 70,000 lines of configuration)
+	HugeMaxSymbols = 10_000  // outline entries of a document (see CapOutline)
 )
+
+// CapOutline keeps at most limit entries of an outline, level by level:
+// every top-level entry first (as far as the limit allows), then their
+// children in document order, then grandchildren, so that a huge
+// document's outline still lists all its instances and virtual servers.
+// It reports whether entries were left out. The items are not modified.
+func CapOutline(items []OutlineItem, limit int) ([]OutlineItem, bool) {
+	// The number of entries at each depth.
+	var widths []int
+	var count func([]OutlineItem, int)
+	count = func(l []OutlineItem, depth int) {
+		if len(l) == 0 {
+			return
+		}
+		if depth == len(widths) {
+			widths = append(widths, 0)
+		}
+		widths[depth] += len(l)
+		for i := range l {
+			count(l[i].Children, depth+1)
+		}
+	}
+	count(items, 0)
+	total := 0
+	for _, w := range widths {
+		total += w
+	}
+	if total <= limit {
+		return items, false
+	}
+	budget := make([]int, len(widths))
+	left := limit
+	for d, w := range widths {
+		budget[d] = min(w, left)
+		left -= budget[d]
+	}
+	var cut func(l []OutlineItem, depth int) []OutlineItem
+	cut = func(l []OutlineItem, depth int) []OutlineItem {
+		if depth >= len(budget) || budget[depth] == 0 {
+			return nil
+		}
+		n := min(len(l), budget[depth])
+		budget[depth] -= n
+		out := make([]OutlineItem, n)
+		for i, it := range l[:n] {
+			it.Children = cut(it.Children, depth+1)
+			out[i] = it
+		}
+		return out
+	}
+	return cut(items, 0), true
+}
 
 // IsHuge reports whether a document is above the size limits.
 func IsHuge(d *parser.Doc) bool { return d.LineCount() > HugeLines || d.Size() > HugeBytes }

@@ -54,6 +54,12 @@ func (s *Server) documentSymbol(ctx context.Context, p *protocol.DocumentSymbolP
 		return nil, nil
 	}
 	items := analysis.OutlineFile(nc.root.doc, nc.path)
+	// An outline of tens of thousands of entries is megabytes of JSON on
+	// every edit: keep every level down to where the limit allows.
+	items, capped := analysis.CapOutline(items, analysis.HugeMaxSymbols)
+	if capped {
+		s.warnCapped(nc.self, "documentSymbol", analysis.HugeMaxSymbols)
+	}
 	lines := nc.self.doc.Line
 	deprecated := func(it analysis.OutlineItem) ([]protocol.SymbolTag, *bool) {
 		if !it.Deprecated {

@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
+
+	"github.com/keepalived-ls/keepalived-ls/analysis"
 )
 
 const symbolConf = `$IFACE=eth0
@@ -177,5 +180,48 @@ func TestWorkspaceSymbol(t *testing.T) {
 		"include scripts.conf 1 keepalived.conf 0:0-0:20", "VI_db 5 keepalived.conf 4:0-6:1", "VI_web 5 keepalived.conf 1:0-3:1"}
 	if !slices.Equal(all, want) {
 		t.Errorf("all symbols:\n got %q\nwant %q", all, want)
+	}
+}
+
+// TestDocumentSymbolCapped: an outline of more than HugeMaxSymbols entries
+// keeps every top-level entry and then as many children, level by level,
+// in document order, as the limit allows.
+func TestDocumentSymbolCapped(t *testing.T) {
+	var b strings.Builder
+	const servers = 3000 // each: the virtual server, 2 real servers and their checkers = 5 entries
+	for i := range servers {
+		fmt.Fprintf(&b, "virtual_server 10.0.%d.%d 80 {\n    real_server 192.0.2.1 80 {\n        TCP_CHECK {\n        }\n    }\n    real_server 192.0.2.2 80 {\n        TCP_CHECK {\n        }\n    }\n}\n", i/250, i%250)
+	}
+	c := start(t, clientOptions{Capabilities: fullCaps()})
+	u := uri.URI("untitled:many")
+	c.open(u, b.String())
+	var syms []protocol.DocumentSymbol
+	c.mustCall(protocol.MethodTextDocumentDocumentSymbol, &protocol.DocumentSymbolParams{TextDocument: protocol.TextDocumentIdentifier{URI: u}}, &syms)
+	if len(syms) != servers {
+		t.Fatalf("%d top-level entries, want all %d", len(syms), servers)
+	}
+	total, withChildren, withGrandchildren := 0, 0, 0
+	for i, s := range syms {
+		total += 1 + len(s.Children)
+		if len(s.Children) > 0 {
+			withChildren++
+			if i >= withChildren {
+				t.Fatalf("entry %d has children but an earlier one has none: not in document order", i)
+			}
+		}
+		for _, r := range s.Children {
+			total += len(r.Children)
+			if len(r.Children) > 0 {
+				withGrandchildren++
+			}
+		}
+	}
+	// 3,000 servers + 6,000 real servers fill 9,000; 1,000 checkers follow.
+	if total != analysis.HugeMaxSymbols || withChildren != servers || withGrandchildren != 1000 {
+		t.Errorf("%d entries (want %d), %d servers with children (want all), %d real servers with a checker (want 1000)",
+			total, analysis.HugeMaxSymbols, withChildren, withGrandchildren)
+	}
+	if len(c.logs.FilterMessage("huge document: result cut").All()) != 1 {
+		t.Errorf("the cut was not logged once")
 	}
 }
