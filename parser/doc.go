@@ -72,24 +72,21 @@ type memo struct {
 // Memo returns a value derived from the unit (an analysis result), cached
 // on the unit under key. Units are immutable and shared between document
 // versions, so the value survives edits elsewhere. One key is kept.
-func (u *Unit) Memo(key string, compute func() any) any {
-	if m := u.memo.Load(); m != nil && m.key == key {
-		return m.val
-	}
-	v := compute()
-	u.memo.Store(&memo{key: key, val: v})
-	return v
-}
+func (u *Unit) Memo(key string, compute func() any) any { return cached(&u.memo, key, compute) }
 
 // View is Memo's second slot, for what an editor feature derives from the
 // unit (its encoded semantic tokens), so that it does not evict the
 // analysis result. One key is kept.
-func (u *Unit) View(key string, compute func() any) any {
-	if m := u.view.Load(); m != nil && m.key == key {
+func (u *Unit) View(key string, compute func() any) any { return cached(&u.view, key, compute) }
+
+// cached returns the value of slot under key, computing and keeping it
+// when the slot holds another key or none.
+func cached(slot *atomic.Pointer[memo], key string, compute func() any) any {
+	if m := slot.Load(); m != nil && m.key == key {
 		return m.val
 	}
 	v := compute()
-	u.view.Store(&memo{key: key, val: v})
+	slot.Store(&memo{key: key, val: v})
 	return v
 }
 
