@@ -220,6 +220,8 @@ echo "measuring the language server..." >&2
 	echo
 	echo '```'
 	go test ./internal/benchgen ./analysis/format -run '^$' -bench . -benchmem 2>&1 | grep -E '^Benchmark'
+	# What an editor asks after edits: semantic tokens as a delta, the outline.
+	go test ./server -run '^$' -bench 'SemanticTokensDelta|DocumentSymbolLarge' -benchtime 20x -benchmem 2>&1 | grep -E '^Benchmark'
 	echo '```'
 } | tee -a "$tmp/report.md"
 

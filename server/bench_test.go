@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
 	"github.com/keepalived-ls/keepalived-ls/internal/benchgen"
@@ -45,5 +46,23 @@ func BenchmarkSemanticTokensDelta(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkDocumentSymbolLarge is the outline of the 283k-line file, as an
+// editor asks for it after edits (capped at HugeMaxSymbols entries).
+func BenchmarkDocumentSymbolLarge(b *testing.B) {
+	var gen bytes.Buffer
+	if err := benchgen.Write(&gen, benchgen.StdInstances, benchgen.StdVirtualServers, benchgen.StdRealServers); err != nil {
+		b.Fatal(err)
+	}
+	c := start(b, clientOptions{Capabilities: fullCaps()})
+	u := uri.URI("untitled:bench")
+	c.open(u, gen.String())
+	params := &protocol.DocumentSymbolParams{TextDocument: protocol.TextDocumentIdentifier{URI: u}}
+	b.ResetTimer()
+	for b.Loop() {
+		var syms []protocol.DocumentSymbol
+		c.mustCall(protocol.MethodTextDocumentDocumentSymbol, params, &syms)
 	}
 }
