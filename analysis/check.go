@@ -29,6 +29,48 @@ type Checker struct {
 	symOut []symDiag
 	semIn  []*unitResult
 	semOut []symDiag
+
+	// The last two checks' units, results and flags (double-buffered):
+	// units an edit left alone are found by comparing pointers with the
+	// last check, front and back, instead of visiting each unit.
+	lastMu sync.Mutex
+	bufs   [2]checkBuf
+	turn   int
+}
+
+// checkBuf is what one check saw: its units, their results and flags.
+type checkBuf struct {
+	units []*parser.Unit
+	all   []*unitResult
+	flags []resultFlags
+}
+
+// resultFlags say what a unit result holds, so that a check can sort the
+// results without reading each one.
+type resultFlags uint8
+
+const (
+	hasDiags resultFlags = 1 << iota
+	hasSyms
+	hasFacts
+	hasDirs
+)
+
+func flagsOf(r *unitResult) resultFlags {
+	var f resultFlags
+	if len(r.diags) > 0 {
+		f |= hasDiags
+	}
+	if len(r.syms) > 0 {
+		f |= hasSyms
+	}
+	if len(r.facts) > 0 {
+		f |= hasFacts
+	}
+	if len(r.dirs) > 0 {
+		f |= hasDirs
+	}
+	return f
 }
 
 // unitResult is what a unit contributes: its own diagnostics (lines relative
@@ -63,45 +105,79 @@ func (c *Checker) Check(d *parser.Doc) []parser.Diagnostic { return c.CheckWith(
 // the rule settings and suppression comments like the others.
 func (c *Checker) CheckWith(d *parser.Doc, external []parser.Diagnostic) []parser.Diagnostic {
 	units := d.Units()
+	n := len(units)
 	sc := getScratch()
 	defer putScratch(sc)
-	// One pass: memoised results of unchanged units; the rest analysed.
-	all := grow(sc.all, len(units))
-	sc.all = all
+
+	c.lastMu.Lock()
+	prev, cur := &c.bufs[c.turn], &c.bufs[1-c.turn]
+	c.turn = 1 - c.turn
+	cur.units, cur.all, cur.flags = grow(cur.units, n), grow(cur.all, n), grow(cur.flags, n)
+	// Beyond n the buffers must hold nothing: a unit kept there would keep
+	// an old version's memory alive.
+	clear(cur.units[n:cap(cur.units)])
+	clear(cur.all[n:cap(cur.all)])
+	copy(cur.units, units)
+	// Units shared with the last check at the front and at the back keep
+	// their results; the others are memoised on the unit or analysed.
+	m := len(prev.units)
+	front := 0
+	for front < n && front < m && units[front] == prev.units[front] {
+		front++
+	}
+	back := 0
+	for back < n-front && back < m-front && units[n-1-back] == prev.units[m-1-back] {
+		back++
+	}
+	copy(cur.all[:front], prev.all[:front])
+	copy(cur.flags[:front], prev.flags[:front])
+	copy(cur.all[n-back:], prev.all[m-back:])
+	copy(cur.flags[n-back:], prev.flags[m-back:])
+	// The last check's units in between are gone from the document: the
+	// buffer must not keep them (an unbalanced brace makes one unit of the
+	// rest of the file, as large as the document).
+	clear(prev.units[front : m-back])
+	clear(prev.all[front : m-back])
 	var todo []int
-	for i, u := range units {
-		if r, ok := c.cached(u); ok {
-			all[i] = r
+	for i := front; i < n-back; i++ {
+		if r, ok := c.cached(units[i]); ok {
+			cur.all[i], cur.flags[i] = r, flagsOf(r)
 		} else {
 			todo = append(todo, i)
 		}
 	}
 	if len(todo) > 0 {
-		analyzeAll(units, todo, all, &c.cfg)
+		analyzeAll(units, todo, cur.all, &c.cfg)
 		for _, i := range todo {
-			r := all[i]
+			r := cur.all[i]
 			units[i].Memo(c.key, func() any { return r })
+			cur.flags[i] = flagsOf(r)
 		}
 	}
 	// Only units with diagnostics or symbols matter from here on.
-	results, firsts := sc.results[:0], sc.firsts[:0]
+	results, flags, firsts := sc.results[:0], sc.flags[:0], sc.firsts[:0]
 	sc.ndiags = 0
-	for i, r := range all {
-		if len(r.diags) > 0 || len(r.syms) > 0 || len(r.facts) > 0 || len(r.dirs) > 0 {
-			results = append(results, r)
+	for i, f := range cur.flags {
+		if f != 0 {
+			r := cur.all[i]
+			results, flags = append(results, r), append(flags, f)
 			firsts = append(firsts, d.UnitLine(i))
-			sc.ndiags += len(r.diags)
+			if f&hasDiags != 0 {
+				sc.ndiags += len(r.diags)
+			}
 		}
 	}
-	sc.results, sc.firsts = results, firsts
-	return c.finishWith(sc, results, firsts, d.Line, d.LineCount(), external)
+	c.lastMu.Unlock()
+	sc.results, sc.flags, sc.firsts = results, flags, firsts
+	return c.finishWith(sc, results, flags, firsts, d.Line, d.LineCount(), external)
 }
 
 // scratch holds the per-check lists, which are as long as the document
 // has units: reused between checks, so that a keystroke in a large
 // document does not allocate (and later collect) them each time.
 type scratch struct {
-	all, results, symIn, semIn   []*unitResult
+	results, symIn, semIn        []*unitResult
+	flags                        []resultFlags
 	firsts, symFirsts, semFirsts []int32
 	over                         []*overflow // set by CheckTextWith for one check
 	ndiags                       int         // diagnostics in the results of one check
@@ -117,6 +193,11 @@ func getScratch() *scratch { return scratchPool.Get().(*scratch) }
 // keystroke does not pay for clearing lists as long as the document.
 func putScratch(sc *scratch) {
 	sc.over, sc.ndiags = nil, 0
+	// Beyond their length the lists hold nothing (results can point into
+	// old units' memory): clear what this check used beyond the next's.
+	for _, l := range [][]*unitResult{sc.results, sc.symIn, sc.semIn} {
+		clear(l[len(l):cap(l)])
+	}
 	scratchPool.Put(sc)
 }
 
@@ -268,7 +349,7 @@ func (c *Checker) CheckTextWith(path string, text []byte, opts parser.Options, e
 	for _, p := range parts {
 		sc.ndiags += p.stored
 	}
-	return c.finishWith(sc, results, firsts, docLine, int(line), external)
+	return c.finishWith(sc, results, nil, firsts, docLine, int(line), external)
 }
 
 // streamKeep is how many diagnostics one chunk of a streaming check keeps
@@ -299,7 +380,7 @@ func findOverflow(list []*overflow, path, rule string) *overflow {
 // order. docLine returns a line of the document (absolute), docLines is its
 // line count; external are diagnostics from outside keepalived-ls (see
 // CheckWith); sc holds reusable lists and what a streaming check counted.
-func (c *Checker) finishWith(sc *scratch, results []*unitResult, firsts []int32, docLine func(int) []byte, docLines int, external []parser.Diagnostic) []parser.Diagnostic {
+func (c *Checker) finishWith(sc *scratch, results []*unitResult, flags []resultFlags, firsts []int32, docLine func(int) []byte, docLines int, external []parser.Diagnostic) []parser.Diagnostic {
 	var out []parser.Diagnostic
 	var dirs []*suppDirective
 	symIn, semIn := sc.symIn[:0], sc.semIn[:0]
@@ -311,16 +392,27 @@ func (c *Checker) finishWith(sc *scratch, results []*unitResult, firsts []int32,
 		out = make([]parser.Diagnostic, 0, n)
 	}
 	for i, r := range results {
-		for _, dg := range r.diags {
-			out = append(out, absolute(dg, firsts[i]))
+		var f resultFlags
+		if flags != nil {
+			f = flags[i] // without reading r: most results hold no diagnostics
+		} else {
+			f = flagsOf(r)
 		}
-		if len(r.syms) > 0 {
+		if f&hasDiags != 0 {
+			for _, dg := range r.diags {
+				out = append(out, absolute(dg, firsts[i]))
+			}
+		}
+		if f&hasSyms != 0 {
 			symIn = append(symIn, r)
 			symFirsts = append(symFirsts, firsts[i])
 		}
-		if len(r.syms) > 0 || len(r.facts) > 0 {
+		if f&(hasSyms|hasFacts) != 0 {
 			semIn = append(semIn, r)
 			semFirsts = append(semFirsts, firsts[i])
+		}
+		if f&hasDirs == 0 {
+			continue
 		}
 		for _, d := range r.dirs {
 			// Copies: the cached directives are shared between checks.
