@@ -40,9 +40,10 @@ type Checker struct {
 
 // checkBuf is what one check saw: its units, their results and flags.
 type checkBuf struct {
-	units []*parser.Unit
-	all   []*unitResult
-	flags []resultFlags
+	units  []*parser.Unit
+	firsts []int32
+	all    []*unitResult
+	flags  []resultFlags
 }
 
 // resultFlags say what a unit result holds, so that a check can sort the
@@ -104,20 +105,25 @@ func (c *Checker) Check(d *parser.Doc) []parser.Diagnostic { return c.CheckWith(
 // line where keepalived-ls reports something are dropped, the rest follow
 // the rule settings and suppression comments like the others.
 func (c *Checker) CheckWith(d *parser.Doc, external []parser.Diagnostic) []parser.Diagnostic {
-	units := d.Units()
-	n := len(units)
 	sc := getScratch()
 	defer putScratch(sc)
 
 	c.lastMu.Lock()
 	prev, cur := &c.bufs[c.turn], &c.bufs[1-c.turn]
 	c.turn = 1 - c.turn
-	cur.units, cur.all, cur.flags = grow(cur.units, n), grow(cur.all, n), grow(cur.flags, n)
+	// The units and their lines go into the checker's own buffers: the
+	// document's flat list would be built (and collected) per keystroke.
+	oldLen := len(cur.units)
+	cur.units, cur.firsts = d.AppendUnits(cur.units[:0], cur.firsts[:0])
+	units := cur.units
+	n := len(units)
+	cur.all, cur.flags = grow(cur.all, n), grow(cur.flags, n)
 	// Beyond n the buffers must hold nothing: a unit kept there would keep
 	// an old version's memory alive.
-	clear(cur.units[n:cap(cur.units)])
+	if oldLen > n {
+		clear(cur.units[n:oldLen])
+	}
 	clear(cur.all[n:cap(cur.all)])
-	copy(cur.units, units)
 	// Units shared with the last check at the front and at the back keep
 	// their results; the others are memoised on the unit or analysed.
 	m := len(prev.units)
@@ -161,7 +167,7 @@ func (c *Checker) CheckWith(d *parser.Doc, external []parser.Diagnostic) []parse
 		if f != 0 {
 			r := cur.all[i]
 			results, flags = append(results, r), append(flags, f)
-			firsts = append(firsts, d.UnitLine(i))
+			firsts = append(firsts, cur.firsts[i])
 			if f&hasDiags != 0 {
 				sc.ndiags += len(r.diags)
 			}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -137,10 +136,7 @@ func (u *Unit) Text() []byte { return u.text }
 type Doc struct {
 	Path  string
 	opts  Options
-	units []*Unit
-	first []int32 // first line of each unit
-	lines int
-	size  int
+	list *unitList
 }
 
 // Parse reads a whole document. Tokens alias text, so the caller must not
@@ -391,16 +387,7 @@ func (d *Doc) dir() string {
 	return ""
 }
 
-func (d *Doc) setUnits(units []*Unit) {
-	d.units = units
-	d.first = make([]int32, len(units))
-	d.lines, d.size = 0, 0
-	for i, u := range units {
-		d.first[i] = int32(d.lines)
-		d.lines += u.LineCount()
-		d.size += len(u.text)
-	}
-}
+func (d *Doc) setUnits(units []*Unit) { d.list = newUnitList(units) }
 
 // forEachLine splits text into lines. With eof, a final line is produced
 // even when it is empty (a document "a\n" has lines "a" and "").
@@ -564,59 +551,72 @@ func (p *unitParser) finish() []*Unit {
 func (nd *Doc) parseRegion(d *Doc, region []byte, next int, startDefs *defs, sizes []slabCounts) ([]*Unit, int, *unitParser) {
 	p := nd.newUnitParser(startDefs)
 	p.exact(sizes)
-	forEachLine(region, next == len(d.units), func(line []byte, nl bool) { p.line(line, nl) })
-	for next < len(d.units) {
-		if p.ready() && p.r.defs.equal(d.units[next-1].defsOut) {
+	n := d.list.n
+	forEachLine(region, next == n, func(line []byte, nl bool) { p.line(line, nl) })
+	for next < n {
+		prev, _ := d.list.at(next - 1)
+		if p.ready() && p.r.defs.equal(prev.defsOut) {
 			break
 		}
-		forEachLine(d.units[next].text, next == len(d.units)-1, func(line []byte, nl bool) { p.line(line, nl) })
+		u, _ := d.list.at(next)
+		forEachLine(u.text, next == n-1, func(line []byte, nl bool) { p.line(line, nl) })
 		next++
 	}
-	if next == len(d.units) {
+	if next == n {
 		return p.finish(), next, p
 	}
 	p.endUnit()
 	return p.units, next, p
 }
 
-// Units returns the document's units in order.
-func (d *Doc) Units() []*Unit { return d.units }
+// Units returns the document's units in order. The slice is built on the
+// first call for a version of the document; AppendUnits does not build it.
+func (d *Doc) Units() []*Unit { return d.list.flatten().units }
+
+// AppendUnits appends the document's units and their first lines to units
+// and first: for callers that keep their own buffers (a check per
+// keystroke).
+func (d *Doc) AppendUnits(units []*Unit, first []int32) ([]*Unit, []int32) {
+	return d.list.appendUnits(units, first)
+}
+
+// UnitCount is the number of units.
+func (d *Doc) UnitCount() int { return d.list.n }
 
 // UnitLine returns the absolute line of unit i's first line.
-func (d *Doc) UnitLine(i int) int32 { return d.first[i] }
+func (d *Doc) UnitLine(i int) int32 {
+	_, first := d.list.at(i)
+	return first
+}
 
 // LineCount is the number of lines in the document.
-func (d *Doc) LineCount() int { return d.lines }
+func (d *Doc) LineCount() int { return d.list.lines }
 
 // Size is the document's length in bytes.
-func (d *Doc) Size() int { return d.size }
+func (d *Doc) Size() int { return d.list.size }
 
 // Options returns the options the document was parsed with.
 func (d *Doc) Options() Options { return d.opts }
 
 // unitOf returns the index of the unit holding absolute line ln.
-func (d *Doc) unitOf(ln int) int {
-	i := sort.Search(len(d.first), func(i int) bool { return int(d.first[i]) > ln }) - 1
-	if i < 0 {
-		return 0
-	}
-	return i
-}
+func (d *Doc) unitOf(ln int) int { return d.list.unitOfLine(ln) }
 
 // Line returns absolute line ln without its line ending.
 func (d *Doc) Line(ln int) []byte {
-	if ln < 0 || ln >= d.lines {
+	if ln < 0 || ln >= d.list.lines {
 		return nil
 	}
-	i := d.unitOf(ln)
-	return d.units[i].Line(ln - int(d.first[i]))
+	u, first := d.list.at(d.unitOf(ln))
+	return u.Line(ln - int(first))
 }
 
 // Text returns the whole document.
 func (d *Doc) Text() []byte {
-	out := make([]byte, 0, d.size)
-	for _, u := range d.units {
-		out = append(out, u.text...)
+	out := make([]byte, 0, d.list.size)
+	for _, c := range d.list.chunks {
+		for _, u := range c.units {
+			out = append(out, u.text...)
+		}
 	}
 	return out
 }
@@ -631,17 +631,18 @@ func (d *Doc) Edit(start, end Pos, newText []byte) *Doc {
 	}
 	ua, ub := d.unitOf(int(start.Line)), d.unitOf(int(end.Line))
 	// Region text: units ua..ub with the edit applied.
-	a := d.units[ua]
-	bu := d.units[ub]
-	startOff := offsetIn(a.text, a.starts, Pos{start.Line - d.first[ua], start.Col})
-	endOff := offsetIn(bu.text, bu.starts, Pos{end.Line - d.first[ub], end.Col})
+	a, aFirst := d.list.at(ua)
+	bu, buFirst := d.list.at(ub)
+	startOff := offsetIn(a.text, a.starts, Pos{start.Line - aFirst, start.Col})
+	endOff := offsetIn(bu.text, bu.starts, Pos{end.Line - buFirst, end.Col})
 	var region []byte
 	region = append(region, a.text[:startOff]...)
 	region = append(region, newText...)
 	region = append(region, bu.text[endOff:]...) // units between ua and ub are replaced
 	var startDefs *defs
 	if ua > 0 {
-		startDefs = d.units[ua-1].defsOut
+		prev, _ := d.list.at(ua - 1)
+		startDefs = prev.defsOut
 	}
 	nd := &Doc{Path: d.Path, opts: d.opts}
 	// A document edited for hours is made of units from edits: each gets
@@ -656,60 +657,19 @@ func (d *Doc) Edit(start, end Pos, newText []byte) *Doc {
 	if alloc-used > 1024 && alloc-used > used/4 {
 		fresh, next, _ = nd.parseRegion(d, region, ub+1, startDefs, p.used)
 	}
-	units := make([]*Unit, 0, ua+len(fresh)+len(d.units)-next)
-	units = append(units, d.units[:ua]...)
-	units = append(units, fresh...)
-	units = append(units, d.units[next:]...)
-	// Line numbers: unchanged before the edit, shifted after it.
-	nd.units = units
-	nd.first = make([]int32, len(units))
-	copy(nd.first, d.first[:ua])
-	line, size := int32(0), 0
-	if ua > 0 {
-		line = d.first[ua-1] + int32(d.units[ua-1].LineCount())
-		size = d.sizeBefore(ua)
-	}
-	for i, u := range fresh {
-		nd.first[ua+i] = line
-		line += int32(u.LineCount())
-		size += len(u.text)
-	}
-	if next < len(d.units) {
-		shift := line - d.first[next]
-		for i := range d.units[next:] {
-			nd.first[ua+len(fresh)+i] = d.first[next+i] + shift
-		}
-		size += d.size - d.sizeBefore(next)
-	}
-	nd.lines = int(line)
-	if next < len(d.units) {
-		nd.lines = d.lines + int(line-d.first[next])
-	}
-	nd.size = size
+	// Units before the edit and after the resynchronised parse are kept,
+	// and so are the chunks that hold them.
+	nd.list = d.list.replace(ua, next, fresh)
 	return nd
 }
 
-// sizeBefore returns the bytes of the units before unit i.
-func (d *Doc) sizeBefore(i int) int {
-	n := 0
-	if i < len(d.units)/2 {
-		for _, u := range d.units[:i] {
-			n += len(u.text)
-		}
-		return n
-	}
-	for _, u := range d.units[i:] {
-		n += len(u.text)
-	}
-	return d.size - n
-}
 
 func (d *Doc) clamp(p Pos) Pos {
 	if p.Line < 0 {
 		return Pos{}
 	}
-	if int(p.Line) >= d.lines {
-		last := int32(d.lines - 1)
+	if int(p.Line) >= d.list.lines {
+		last := int32(d.list.lines - 1)
 		return Pos{last, int32(len(d.Line(int(last))))}
 	}
 	if n := int32(len(d.Line(int(p.Line)))); p.Col > n {
@@ -726,10 +686,11 @@ func (d *Doc) clamp(p Pos) Pos {
 // editor buffer). Empty edits keep every line where it is.
 func (d *Doc) Reparse(changed map[string]bool) *Doc {
 	var lines []int32
-	for i, u := range d.units {
-		for _, f := range u.Includes {
-			if changed[f] {
-				lines = append(lines, d.first[i])
+	f := d.list.flatten()
+	for i, u := range f.units {
+		for _, inc := range u.Includes {
+			if changed[inc] {
+				lines = append(lines, f.first[i])
 				break
 			}
 		}
@@ -745,8 +706,8 @@ func (d *Doc) Reparse(changed map[string]bool) *Doc {
 func (d *Doc) IncludedFiles() []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, u := range d.units {
-		for _, f := range u.Includes {
+	for _, c := range d.list.chunks { // per chunk: a keystroke asks this of a large file
+		for _, f := range c.includes {
 			if !seen[f] {
 				seen[f] = true
 				out = append(out, f)

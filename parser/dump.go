@@ -10,8 +10,9 @@ import (
 // one item per line. Tests compare dumps (golden files, incremental vs full).
 func (d *Doc) Dump() string {
 	var sb strings.Builder
-	for i, u := range d.units {
-		base := d.first[i]
+	f := d.list.flatten()
+	for i, u := range f.units {
+		base := f.first[i]
 		fmt.Fprintf(&sb, "unit %d lines %d-%d\n", i, base+1, int(base)+u.LineCount())
 		for _, n := range u.Nodes {
 			dumpNode(&sb, n, base, 1)

@@ -220,8 +220,9 @@ func (s *editScript) next(d *Doc) (a, b Pos, text []byte, ok bool) {
 // lines.
 func docFacts(d *Doc) string {
 	var sb strings.Builder
-	for i, u := range d.units {
-		base := d.first[i]
+	f := d.list.flatten()
+	for i, u := range f.units {
+		base := f.first[i]
 		sh := func(src *Source, s Span) string {
 			if src == nil {
 				return spanString(s.Shift(base))
