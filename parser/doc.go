@@ -134,8 +134,8 @@ func (u *Unit) Text() []byte { return u.text }
 
 // Doc is a parsed document: an immutable sequence of units.
 type Doc struct {
-	Path  string
-	opts  Options
+	Path string
+	opts Options
 	list *unitList
 }
 
@@ -662,7 +662,6 @@ func (d *Doc) Edit(start, end Pos, newText []byte) *Doc {
 	nd.list = d.list.replace(ua, next, fresh)
 	return nd
 }
-
 
 func (d *Doc) clamp(p Pos) Pos {
 	if p.Line < 0 {
