@@ -580,9 +580,6 @@ func (d *Doc) AppendUnits(units []*Unit, first []int32) ([]*Unit, []int32) {
 	return d.list.appendUnits(units, first)
 }
 
-// UnitCount is the number of units.
-func (d *Doc) UnitCount() int { return d.list.n }
-
 // UnitLine returns the absolute line of unit i's first line.
 func (d *Doc) UnitLine(i int) int32 {
 	_, first := d.list.at(i)
