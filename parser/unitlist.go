@@ -119,19 +119,6 @@ func (l *unitList) unitOfLine(ln int) int {
 	return l.start[k] + j
 }
 
-// sizeBefore returns the bytes of the units before unit i.
-func (l *unitList) sizeBefore(i int) int {
-	n := 0
-	k := l.chunkOf(i)
-	for _, c := range l.chunks[:k] {
-		n += c.size
-	}
-	for _, u := range l.chunks[k].units[:i-l.start[k]] {
-		n += len(u.text)
-	}
-	return n
-}
-
 // replace returns a list with units [from, to) replaced by fresh. The
 // chunks before and after the replaced ones are shared.
 func (l *unitList) replace(from, to int, fresh []*Unit) *unitList {
