@@ -282,6 +282,7 @@ func (c *Checker) CheckText(path string, text []byte, opts parser.Options) []par
 func (c *Checker) CheckTextWith(path string, text []byte, opts parser.Options, external []parser.Diagnostic) []parser.Diagnostic {
 	type part struct {
 		results []*unitResult // of the units with something to report
+		flags   []resultFlags // what each holds
 		firsts  []int32       // their first lines, counted from the part's
 		lines   int32         // lines of the part so far
 		ctx     unitCtx
@@ -313,14 +314,15 @@ func (c *Checker) CheckTextWith(path string, text []byte, opts parser.Options, e
 				}
 				r.diags = nil
 			}
-			if len(r.diags) > 0 || len(r.syms) > 0 || len(r.facts) > 0 || len(r.dirs) > 0 {
+			if f := flagsOf(r); f != 0 {
 				p.stored += len(r.diags)
-				p.results = append(p.results, r)
+				p.results, p.flags = append(p.results, r), append(p.flags, f)
 				p.firsts = append(p.firsts, p.lines)
 			}
 			p.lines += int32(u.LineCount())
 		})
 	var results []*unitResult
+	var flags []resultFlags
 	var firsts []int32
 	var over []*overflow
 	line := int32(0)
@@ -336,7 +338,7 @@ func (c *Checker) CheckTextWith(path string, text []byte, opts parser.Options, e
 				over = append(over, o)
 			}
 		}
-		results = append(results, p.results...)
+		results, flags = append(results, p.results...), append(flags, p.flags...)
 		for _, f := range p.firsts {
 			firsts = append(firsts, line+f)
 		}
@@ -355,7 +357,7 @@ func (c *Checker) CheckTextWith(path string, text []byte, opts parser.Options, e
 	for _, p := range parts {
 		sc.ndiags += p.stored
 	}
-	return c.finishWith(sc, results, nil, firsts, docLine, int(line), external)
+	return c.finishWith(sc, results, flags, firsts, docLine, int(line), external)
 }
 
 // streamKeep is how many diagnostics one chunk of a streaming check keeps
@@ -385,7 +387,8 @@ func findOverflow(list []*overflow, path, rule string) *overflow {
 // comments, rule settings, the cap per file, suppression quick fixes and
 // order. docLine returns a line of the document (absolute), docLines is its
 // line count; external are diagnostics from outside keepalived-ls (see
-// CheckWith); sc holds reusable lists and what a streaming check counted.
+// CheckWith); flags say what each result holds; sc holds reusable lists
+// and what a streaming check counted.
 func (c *Checker) finishWith(sc *scratch, results []*unitResult, flags []resultFlags, firsts []int32, docLine func(int) []byte, docLines int, external []parser.Diagnostic) []parser.Diagnostic {
 	var out []parser.Diagnostic
 	var dirs []*suppDirective
@@ -398,12 +401,7 @@ func (c *Checker) finishWith(sc *scratch, results []*unitResult, flags []resultF
 		out = make([]parser.Diagnostic, 0, n)
 	}
 	for i, r := range results {
-		var f resultFlags
-		if flags != nil {
-			f = flags[i] // without reading r: most results hold no diagnostics
-		} else {
-			f = flagsOf(r)
-		}
+		f := flags[i] // read r only for what it holds: most hold no diagnostics
 		if f&hasDiags != 0 {
 			for _, dg := range r.diags {
 				out = append(out, absolute(dg, firsts[i]))

@@ -159,13 +159,8 @@ func (l *unitList) flatten() *flatUnits {
 	if f := l.flat.Load(); f != nil {
 		return f
 	}
-	f := &flatUnits{units: make([]*Unit, 0, l.n), first: make([]int32, 0, l.n)}
-	for k, c := range l.chunks {
-		f.units = append(f.units, c.units...)
-		for _, r := range c.rel {
-			f.first = append(f.first, l.first[k]+r)
-		}
-	}
+	f := &flatUnits{}
+	f.units, f.first = l.appendUnits(make([]*Unit, 0, l.n), make([]int32, 0, l.n))
 	l.flat.Store(f)
 	return f
 }
