@@ -5,10 +5,8 @@ package analysis
 
 import (
 	"io/fs"
-	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -18,35 +16,10 @@ import (
 )
 
 // fuzzSeeds returns the repository's configurations and, when the shared
-// reference material is present, the corpus; never skips (see
-// parser.CorpusSeeds). Files over maxSize are left out.
+// reference material is present, the corpus (see testenv.CorpusSeeds).
 func fuzzSeeds(tb testing.TB, maxSize int64) [][]byte {
 	tb.Helper()
-	root := testenv.RepoRoot(tb)
-	patterns := []string{
-		filepath.Join(root, "testdata", "check", "*", "*.conf"),
-		filepath.Join(root, "testdata", "parser", "*.conf"),
-		filepath.Join(root, "examples", "*.conf"),
-	}
-	if shared, ok := testenv.SharedDir(tb); ok {
-		patterns = append(patterns,
-			filepath.Join(shared, "corpus", "configs", "*"),
-			filepath.Join(shared, "corpus", "templates", "*"))
-	}
-	var out [][]byte
-	for _, p := range patterns {
-		files, _ := filepath.Glob(p)
-		sort.Strings(files)
-		for _, f := range files {
-			if st, err := os.Stat(f); err != nil || !st.Mode().IsRegular() || st.Size() > maxSize {
-				continue
-			}
-			if b, err := os.ReadFile(f); err == nil {
-				out = append(out, b)
-			}
-		}
-	}
-	return out
+	return testenv.CorpusSeeds(tb, maxSize, "testdata/check/*/*.conf", "testdata/parser/*.conf", "examples/*.conf")
 }
 
 // fuzzFS holds the files FuzzCheck's includes can read.

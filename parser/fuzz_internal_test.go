@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -19,42 +18,14 @@ import (
 	"github.com/keepalived-ls/keepalived-ls/internal/testenv"
 )
 
-// CorpusSeeds returns the texts fuzz targets start from: the repository's
-// configurations (testdata, examples) and, when the shared reference
-// material is present, the corpus of real configurations and templates.
-// Unlike testenv.Shared it never skips: without the corpus the targets are
-// seeded from the repository alone. Files larger than maxSize are left out
-// (the fuzzer mutates small inputs much faster).
+// CorpusSeeds returns the texts the parser's fuzz targets start from: the
+// repository's configurations and, when present, the shared corpus (see
+// testenv.CorpusSeeds).
 func CorpusSeeds(tb testing.TB, maxSize int) [][]byte {
 	tb.Helper()
-	root := testenv.RepoRoot(tb)
-	patterns := []string{
-		filepath.Join(root, "testdata", "parser", "*.conf"),
-		filepath.Join(root, "testdata", "parser", "inc", "*"),
-		filepath.Join(root, "testdata", "format", "*.conf"),
-		filepath.Join(root, "testdata", "check", "*", "*.conf"),
-		filepath.Join(root, "examples", "*.conf"),
-	}
-	if shared, ok := testenv.SharedDir(tb); ok {
-		patterns = append(patterns,
-			filepath.Join(shared, "corpus", "configs", "*"),
-			filepath.Join(shared, "corpus", "templates", "*"))
-	}
-	var out [][]byte
-	for _, p := range patterns {
-		files, _ := filepath.Glob(p)
-		sort.Strings(files)
-		for _, f := range files {
-			st, err := os.Stat(f)
-			if err != nil || !st.Mode().IsRegular() || st.Size() > int64(maxSize) {
-				continue
-			}
-			if b, err := os.ReadFile(f); err == nil {
-				out = append(out, b)
-			}
-		}
-	}
-	return out
+	return testenv.CorpusSeeds(tb, int64(maxSize),
+		"testdata/parser/*.conf", "testdata/parser/inc/*", "testdata/format/*.conf",
+		"testdata/check/*/*.conf", "examples/*.conf")
 }
 
 // FuzzLexer: decomment and tokenize, the lexer of one physical line.

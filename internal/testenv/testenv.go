@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"testing"
 )
 
@@ -68,4 +69,38 @@ func Tool(t testing.TB, name, install string) string {
 		t.Skipf("%s not installed (%s): skipping", name, install)
 	}
 	return p
+}
+
+// CorpusSeeds returns the texts fuzz targets start from: the repository's
+// files matching patterns (relative to the repository root) and, when the
+// shared reference material is present, the corpus of real configurations
+// and templates. Unlike Shared it never skips: without the corpus the
+// targets are seeded from the repository alone. Files larger than maxSize
+// are left out (the fuzzer mutates small inputs much faster).
+func CorpusSeeds(tb testing.TB, maxSize int64, patterns ...string) [][]byte {
+	tb.Helper()
+	root := RepoRoot(tb)
+	var globs []string
+	for _, p := range patterns {
+		globs = append(globs, filepath.Join(root, p))
+	}
+	if shared, ok := SharedDir(tb); ok {
+		globs = append(globs,
+			filepath.Join(shared, "corpus", "configs", "*"),
+			filepath.Join(shared, "corpus", "templates", "*"))
+	}
+	var out [][]byte
+	for _, g := range globs {
+		files, _ := filepath.Glob(g)
+		sort.Strings(files)
+		for _, f := range files {
+			if st, err := os.Stat(f); err != nil || !st.Mode().IsRegular() || st.Size() > maxSize {
+				continue
+			}
+			if b, err := os.ReadFile(f); err == nil {
+				out = append(out, b)
+			}
+		}
+	}
+	return out
 }
