@@ -20,6 +20,7 @@ import (
 	"github.com/keepalived-ls/keepalived-ls/analysis"
 	"github.com/keepalived-ls/keepalived-ls/analysis/format"
 	"github.com/keepalived-ls/keepalived-ls/internal/benchgen"
+	"github.com/keepalived-ls/keepalived-ls/internal/testenv"
 	"github.com/keepalived-ls/keepalived-ls/parser"
 )
 
@@ -29,24 +30,6 @@ var raceEnabled bool
 // hostileLimit is the time every hostile case must finish in; they take
 // well under a few seconds, the margin is for -race and busy machines.
 const hostileLimit = 120 * time.Second
-
-// within runs f and fails the test if it does not return within limit.
-func within(t *testing.T, limit time.Duration, f func()) time.Duration {
-	t.Helper()
-	done := make(chan struct{})
-	start := time.Now()
-	go func() {
-		defer close(done)
-		f()
-	}()
-	select {
-	case <-done:
-		return time.Since(start)
-	case <-time.After(limit):
-		t.Fatalf("did not finish within %v", limit)
-		return 0
-	}
-}
 
 // render is "LINE:COL SEVERITY MESSAGE [RULE]" (1-based line, byte column),
 // with "FILE:" before it for diagnostics of included files.
@@ -63,7 +46,7 @@ func render(d parser.Diagnostic) string {
 func checkText(t *testing.T, path string, text []byte) []string {
 	t.Helper()
 	var streamed, full []parser.Diagnostic
-	el := within(t, hostileLimit, func() {
+	el := testenv.Within(t, hostileLimit, func() {
 		streamed = analysis.NewChecker(analysis.Config{}).CheckText(path, text, parser.Options{})
 		full = analysis.Check(parser.Parse(path, text, parser.Options{}), analysis.Config{})
 	})
@@ -132,7 +115,7 @@ func TestHostileDeepNesting(t *testing.T) {
 			got := checkText(t, "/etc/keepalived/keepalived.conf", []byte(c.text))
 			want(t, got, c.first)
 			var out []byte
-			el := within(t, hostileLimit, func() { out = format.Format([]byte(c.text), format.Options{}) })
+			el := testenv.Within(t, hostileLimit, func() { out = format.Format([]byte(c.text), format.Options{}) })
 			t.Logf("formatted in %v", el)
 			if again := format.Format(out, format.Options{}); !bytes.Equal(again, out) {
 				t.Errorf("formatting is not idempotent")
@@ -244,7 +227,7 @@ func TestHostileHugeFile(t *testing.T) {
 	var diags []parser.Diagnostic
 	var el time.Duration
 	peak, alloc := heapPeak(func() {
-		el = within(t, hostileLimit, func() {
+		el = testenv.Within(t, hostileLimit, func() {
 			diags = analysis.NewChecker(analysis.Config{}).CheckText("/etc/keepalived/keepalived.conf", text, parser.Options{FS: noFS{}})
 		})
 	})
@@ -264,7 +247,7 @@ func TestHostileHugeFile(t *testing.T) {
 	var doc *parser.Doc
 	var full []parser.Diagnostic
 	peak, _ = heapPeak(func() {
-		el = within(t, hostileLimit, func() {
+		el = testenv.Within(t, hostileLimit, func() {
 			doc = parser.Parse("/etc/keepalived/keepalived.conf", text, parser.Options{FS: noFS{}})
 			full = analysis.Check(doc, analysis.Config{})
 		})
@@ -325,7 +308,7 @@ func diagnosticFlood(t *testing.T, lines int) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var ds []parser.Diagnostic
-			within(t, hostileLimit, func() { ds = c.check(flood) })
+			testenv.Within(t, hostileLimit, func() { ds = c.check(flood) })
 			if len(ds) != max+1 {
 				t.Fatalf("%d diagnostics, want %d", len(ds), max+1)
 			}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/keepalived-ls/keepalived-ls/internal/testenv"
 	"github.com/keepalived-ls/keepalived-ls/parser"
 )
 
@@ -66,25 +67,6 @@ func wantDiag(t *testing.T, doc *parser.Doc, want hostileDiag) {
 	t.Errorf("missing diagnostic\n  %s\ngot %d:\n%s", want, len(got), sb.String())
 }
 
-// bounded runs f and fails the test if it takes longer than limit: a read
-// that blocks (a FIFO) or work that multiplies must not hang the parser.
-func bounded(t *testing.T, limit time.Duration, f func()) time.Duration {
-	t.Helper()
-	done := make(chan struct{})
-	start := time.Now()
-	go func() {
-		defer close(done)
-		f()
-	}()
-	select {
-	case <-done:
-		return time.Since(start)
-	case <-time.After(limit):
-		t.Fatalf("did not finish within %v", limit)
-		return 0
-	}
-}
-
 // hostileLimit is the time every hostile case must finish in; the cases
 // take well under a second, the margin is for -race and busy machines.
 const hostileLimit = 60 * time.Second
@@ -113,7 +95,7 @@ func parseFile(t *testing.T, dir, name string) *parser.Doc {
 		t.Fatal(err)
 	}
 	var doc *parser.Doc
-	el := bounded(t, hostileLimit, func() { doc = parser.Parse(path, text, parser.Options{}) })
+	el := testenv.Within(t, hostileLimit, func() { doc = parser.Parse(path, text, parser.Options{}) })
 	t.Logf("parsed in %v", el)
 	return doc
 }
@@ -353,7 +335,7 @@ func TestHostileIncludeDevice(t *testing.T) {
 	// OSFS.ReadFile itself refuses it (the language server reads through
 	// it too).
 	var err error
-	bounded(t, hostileLimit, func() { _, err = parser.OSFS{}.ReadFile("/dev/zero") })
+	testenv.Within(t, hostileLimit, func() { _, err = parser.OSFS{}.ReadFile("/dev/zero") })
 	if err == nil || err.Error() != "not a regular file (a character device): keepalived-ls only reads regular files" {
 		t.Errorf("OSFS.ReadFile(/dev/zero): %v", err)
 	}
@@ -396,7 +378,7 @@ func TestHostileExpansion(t *testing.T) {
 	}
 	parse := func(t *testing.T, text string, fsys parser.FS) *parser.Doc {
 		var doc *parser.Doc
-		el := bounded(t, hostileLimit, func() {
+		el := testenv.Within(t, hostileLimit, func() {
 			doc = parser.Parse("/etc/keepalived/keepalived.conf", []byte(text), parser.Options{FS: fsys})
 		})
 		nodes, diags := count(doc)

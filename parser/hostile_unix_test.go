@@ -8,6 +8,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/keepalived-ls/keepalived-ls/internal/testenv"
 	"github.com/keepalived-ls/keepalived-ls/parser"
 )
 
@@ -32,7 +33,7 @@ func TestHostileIncludeFIFO(t *testing.T) {
 		t.Errorf("IncludedFiles() = %v, want a.conf", got)
 	}
 	var err error
-	bounded(t, hostileLimit, func() { _, err = parser.OSFS{}.ReadFile(fifo) })
+	testenv.Within(t, hostileLimit, func() { _, err = parser.OSFS{}.ReadFile(fifo) })
 	if err == nil || err.Error() != "not a regular file (a FIFO): keepalived-ls only reads regular files" {
 		t.Errorf("OSFS.ReadFile(FIFO): %v", err)
 	}
@@ -43,7 +44,7 @@ func TestHostileIncludeFIFO(t *testing.T) {
 			f.Close()
 		}
 	}()
-	bounded(t, hostileLimit, func() { _, err = parser.OSFS{}.ReadFile(fifo) })
+	testenv.Within(t, hostileLimit, func() { _, err = parser.OSFS{}.ReadFile(fifo) })
 	if err == nil {
 		t.Errorf("OSFS.ReadFile read a FIFO")
 	}

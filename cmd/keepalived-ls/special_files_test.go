@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/keepalived-ls/keepalived-ls/internal/testenv"
 )
 
 // A FIFO without a writer, or a device that never ends, must give a usage
@@ -38,25 +40,14 @@ func TestCLIRefusesFIFOsAndDevices(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			type result struct {
-				code   int
-				errOut string
+			var code int
+			var errOut string
+			testenv.Within(t, 10*time.Second, func() { code, _, errOut = runCLI(t, "", c.args...) })
+			if code != 2 {
+				t.Errorf("exit status %d, want 2 (stderr %q)", code, errOut)
 			}
-			done := make(chan result, 1)
-			go func() {
-				code, _, errOut := runCLI(t, "", c.args...)
-				done <- result{code, errOut}
-			}()
-			select {
-			case r := <-done:
-				if r.code != 2 {
-					t.Errorf("exit status %d, want 2 (stderr %q)", r.code, r.errOut)
-				}
-				if !strings.Contains(r.errOut, c.want) {
-					t.Errorf("stderr %q does not contain %q", r.errOut, c.want)
-				}
-			case <-time.After(10 * time.Second):
-				t.Fatalf("%v did not return within 10 s", c.args)
+			if !strings.Contains(errOut, c.want) {
+				t.Errorf("stderr %q does not contain %q", errOut, c.want)
 			}
 		})
 	}
@@ -68,20 +59,10 @@ func TestProjectFileFIFO(t *testing.T) {
 	if err := syscall.Mkfifo(filepath.Join(dir, ".keepalived-ls.toml"), 0o644); err != nil {
 		t.Fatalf("mkfifo: %v", err)
 	}
-	done := make(chan string, 1)
-	go func() {
-		code, _, errOut := runCLI(t, "", "check", filepath.Join(dir, "clean.conf"))
-		if code != 2 {
-			errOut = "unexpected exit status: " + errOut
-		}
-		done <- errOut
-	}()
-	select {
-	case errOut := <-done:
-		if !strings.Contains(errOut, ".keepalived-ls.toml: not a regular file (a FIFO)") {
-			t.Errorf("stderr %q does not name the project file and why it was refused", errOut)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("check did not return within 10 s")
+	var code int
+	var errOut string
+	testenv.Within(t, 10*time.Second, func() { code, _, errOut = runCLI(t, "", "check", filepath.Join(dir, "clean.conf")) })
+	if code != 2 || !strings.Contains(errOut, ".keepalived-ls.toml: not a regular file (a FIFO)") {
+		t.Errorf("exit status %d, stderr %q: want 2 and the project file named with why it was refused", code, errOut)
 	}
 }

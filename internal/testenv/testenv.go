@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"testing"
+	"time"
 )
 
 // RepoRoot returns the directory holding go.mod.
@@ -103,4 +104,24 @@ func CorpusSeeds(tb testing.TB, maxSize int64, patterns ...string) [][]byte {
 		}
 	}
 	return out
+}
+
+// Within runs f and fails the test if it does not return within limit: a
+// read that blocks (a FIFO) or work that multiplies must not hang a test.
+// It returns how long f took.
+func Within(t testing.TB, limit time.Duration, f func()) time.Duration {
+	t.Helper()
+	done := make(chan struct{})
+	start := time.Now()
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+		return time.Since(start)
+	case <-time.After(limit):
+		t.Fatalf("did not finish within %v", limit)
+		return 0
+	}
 }
